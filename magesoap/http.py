@@ -1,0 +1,142 @@
+"""The one HTTP stack every transport shares: timeouts, TLS, auth, proxies, size limit, errors.
+
+Built on ``requests`` so that a proxy, a client certificate, basic auth or requests-mock works
+the same for every protocol. Every failure becomes a :class:`~magesoap.TransportError` that says
+what to check; no request body is ever quoted, and known secrets are masked in any snippet of a
+response that an error shows.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import requests
+
+from ._version import __version__
+from .exceptions import (
+    ConnectionFailed,
+    HTTPStatusError,
+    TLSError,
+    Timeout,
+    TransportError,
+    UnexpectedResponse,
+)
+
+DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds: list calls on big catalogs are slow
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    content_type: str
+    body: bytes
+    url: str
+
+
+class HttpClient:
+    """POSTs and GETs to the store, nothing else."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        session: requests.Session | None = None,
+    ):
+        if timeout is None:
+            raise ValueError("timeout may not be None: a call without a timeout can hang forever")
+        if verify is False:
+            warnings.warn(
+                "TLS verification is off: anyone on the network can read the API key.",
+                stacklevel=3,
+            )
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
+        self.session = session or requests.Session()
+        self.session.verify = verify
+        self.session.cert = cert
+        self.session.auth = auth
+        if proxies:
+            self.session.proxies.update(proxies)
+        self.session.headers["User-Agent"] = user_agent or f"magesoap/{__version__}"
+        self.secrets: set[str] = set()  # masked in any response snippet an error quotes
+
+    def __repr__(self) -> str:
+        return f"<HttpClient timeout={self.timeout!r}>"
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpResponse:
+        return self._send("POST", url, data=body, headers=dict(headers))
+
+    def get(self, url: str) -> HttpResponse:
+        return self._send("GET", url)
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> HttpResponse:
+        try:
+            with self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs) as resp:
+                body = self._read(resp, url)
+                return HttpResponse(resp.status_code, resp.headers.get("Content-Type", ""), body, url)
+        except requests.exceptions.SSLError as exc:
+            raise TLSError(f"TLS handshake failed: {_reason(exc)}", url=url) from None
+        except requests.exceptions.Timeout:
+            raise Timeout(f"no answer within {self.timeout} s", url=url) from None
+        except requests.exceptions.ConnectionError as exc:
+            raise ConnectionFailed(f"cannot connect: {_reason(exc)}", url=url) from None
+        except requests.exceptions.RequestException as exc:
+            raise TransportError(f"HTTP request failed: {_reason(exc)}", url=url) from None
+
+    def _read(self, resp: requests.Response, url: str) -> bytes:
+        declared = resp.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise UnexpectedResponse(
+                f"response of {declared} bytes is over the limit of {self.max_response_bytes}",
+                url=url, status=resp.status_code,
+            )
+        chunks, size = [], 0
+        for chunk in resp.iter_content(chunk_size=256 * 1024):
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise UnexpectedResponse(
+                    f"response is over the limit of {self.max_response_bytes} bytes",
+                    url=url, status=resp.status_code,
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def unexpected(self, resp: HttpResponse, expected: str) -> TransportError:
+        """The error for a response that is not the ``expected`` API answer, saying what it is."""
+        head = resp.body[:2048].lstrip()
+        lowered = head.lower()
+        if not head:
+            what = "an empty body"
+        elif lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered[:512]:
+            title = re.search(rb"<title>(.*?)</title>", resp.body[:8192], re.I | re.S)
+            what = "an HTML page" + (f" titled {self._snippet(title.group(1))!r}" if title else "")
+        else:
+            what = f"something else: {self._snippet(head[:160])!r}"
+        message = f"expected {expected}, got {what}"
+        if resp.status >= 400 and not head.startswith((b"<?xml", b"{")):
+            return HTTPStatusError(message, url=resp.url, status=resp.status)
+        return UnexpectedResponse(message, url=resp.url, status=resp.status)
+
+    def _snippet(self, raw: bytes) -> str:
+        text = " ".join(raw.decode("utf-8", "replace").split())
+        for secret in self.secrets:
+            if secret:
+                text = text.replace(secret, "***")
+        return text[:200]
+
+
+def _reason(exc: Exception) -> str:
+    """The innermost cause of a requests error, without its URL noise."""
+    while exc.__context__ is not None and exc.args and not isinstance(exc.args[0], str):
+        exc = exc.__context__  # type: ignore[assignment]
+    text = str(exc.args[0]) if exc.args else type(exc).__name__
+    return re.sub(r"\S+://\S*@", "<url>", text)[:300]

@@ -1,0 +1,190 @@
+"""The session manager: log in once, call, and end the session when done.
+
+::
+
+    with magesoap.connect(url, "apiuser", "apikey", protocol="soap") as mage:
+        mage.call("catalog_product.info", ["SKU-1"])
+        mage.catalog_product.info("SKU-1")          # the same call, dotted
+        mage.multi_call([("product.info", ["SKU-1"]), ("product.info", ["NOPE"])], break_on_error=True)
+
+A session that expires (fault 5) is renewed by logging in again, once, and the call is sent
+again: fault 5 means the store refused the call before running it, so this is safe for writes.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Callable, Sequence, TypeVar
+
+from .client import Client, normalize_calls
+from .exceptions import MagentoFault, MagesoapError, SessionExpired, UsageError, make_fault
+from .transports.base import is_fault_entry
+
+log = logging.getLogger("magesoap")
+T = TypeVar("T")
+
+
+class Session:
+    """A logged-in session on one store, over one protocol."""
+
+    def __init__(self, client: Client, username: str, api_key: str, *, relogin: bool = True):
+        self.client = client
+        self.username = username
+        self.__api_key = api_key  # name-mangled: kept out of vars() dumps and repr
+        self.relogin = relogin
+        self._session_id: str | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        state = "logged in" if self._session_id else "not logged in"
+        return f"<magesoap.Session {self.client.protocol} {self.client.endpoint} user={self.username!r} {state}>"
+
+    @property
+    def protocol(self) -> str:
+        return self.client.protocol
+
+    @property
+    def session_id(self) -> str | None:
+        """The current session id (it changes when an expired session is renewed)."""
+        return self._session_id
+
+    # ---------------------------------------------------------------- life cycle
+
+    def open(self) -> "Session":
+        with self._lock:
+            self._session_id = self.client.login(self.username, self.__api_key)
+        return self
+
+    def close(self) -> None:
+        """End the session on the store; an already expired one is fine."""
+        session_id, self._session_id = self._session_id, None
+        if session_id is None:
+            return
+        try:
+            self.client.endSession(session_id)
+        except SessionExpired:
+            pass
+
+    def __enter__(self) -> "Session":
+        if self._session_id is None:
+            self.open()
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        try:
+            self.close()
+        except MagesoapError:
+            if exc_type is None:
+                raise
+            log.warning("could not end the session cleanly", exc_info=True)
+
+    # ---------------------------------------------------------------- the API
+
+    def call(self, path: str, args: Any = None) -> Any:
+        """Call one resource method (``catalog_product.info``, aliases like ``product.info`` too)."""
+        return self._run(path, lambda sid: self.client.call(sid, path, args))
+
+    def multi_call(self, calls: Sequence[Any], *, break_on_error: bool = False) -> list[Any]:
+        """Run several calls in one request where the protocol allows.
+
+        Returns one entry per call that ran: its result, or the typed :class:`MagentoFault`
+        instance (not raised) where it failed. With ``break_on_error`` the list stops after the
+        first failure, and no call after it ran.
+        """
+        specs = normalize_calls(calls)
+        options = {"break": True} if break_on_error else None
+        entries = self._run("multiCall", lambda sid: self.client.multiCall(sid, specs, options))
+        return [
+            self._fault_entry(entry, path) if is_fault_entry(entry) else entry
+            for entry, (path, _args) in zip(entries, specs)
+        ]
+
+    def resources(self) -> list[dict]:
+        return self._run("resources", self.client.resources)
+
+    def global_faults(self) -> list[dict]:
+        return self._run("globalFaults", self.client.globalFaults)
+
+    def resource_faults(self, resource_name: str) -> list[dict]:
+        return self._run("resourceFaults", lambda sid: self.client.resourceFaults(sid, resource_name))
+
+    def __getattr__(self, name: str) -> "_PathProxy":
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _PathProxy(self, name)
+
+    # ---------------------------------------------------------------- internals
+
+    def _fault_entry(self, entry: dict, path: str) -> MagentoFault:
+        return make_fault(
+            entry.get("faultCode"), str(entry.get("faultMessage", "")),
+            path=path, protocol=self.protocol, raw=entry,
+        )
+
+    def _run(self, what: str, send: Callable[[str], T]) -> T:
+        if self._session_id is None:
+            raise UsageError("this session is not logged in: use magesoap.connect() or Session.open()")
+        started = time.perf_counter()
+        try:
+            try:
+                result = send(self._session_id)
+            except SessionExpired:
+                if not self.relogin:
+                    raise
+                log.info("%s %s: session expired, logging in again", self.protocol, what)
+                stale = self._session_id
+                with self._lock:
+                    if self._session_id == stale:  # another thread may have renewed it already
+                        self._session_id = self.client.login(self.username, self.__api_key)
+                result = send(self._session_id)
+        except MagentoFault as fault:
+            log.info("%s %s fault %s (%.0f ms)", self.protocol, what, fault.code, _ms(started))
+            raise
+        except MagesoapError as error:
+            log.info("%s %s failed: %s (%.0f ms)", self.protocol, what, type(error).__name__, _ms(started))
+            raise
+        log.info("%s %s ok (%.0f ms)", self.protocol, what, _ms(started))
+        return result
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+class _PathProxy:
+    """``mage.catalog_product.info("SKU-1")``: dotted dispatch, as ``xmlrpc.client.ServerProxy`` does."""
+
+    def __init__(self, session: Session, path: str):
+        self._session = session
+        self._path = path
+
+    def __getattr__(self, name: str) -> "_PathProxy":
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _PathProxy(self._session, f"{self._path}.{name}")
+
+    def __call__(self, *args: Any) -> Any:
+        if "." not in self._path:
+            raise UsageError(f"{self._path!r} is a resource; call one of its methods, e.g. {self._path}.info(...)")
+        return self._session.call(self._path, list(args) if args else None)
+
+    def __repr__(self) -> str:
+        return f"<magesoap call {self._path}>"
+
+
+def connect(
+    url: str,
+    username: str,
+    api_key: str,
+    protocol: str | None = None,
+    *,
+    relogin: bool = True,
+    **options: Any,
+) -> Session:
+    """Log in to the store at ``url`` and return the :class:`Session` (a context manager).
+
+    ``options`` go to :class:`~magesoap.Client`: ``timeout``, ``verify``, ``auth``, ``proxies``,
+    ``wsdl_cache`` ...
+    """
+    return Session(Client(url, protocol, **options), username, api_key, relogin=relogin).open()

@@ -1,0 +1,16 @@
+"""One module per protocol, all behind :class:`~magesoap.transports.base.Transport`.
+
+Keys are Magento's own adapter names, as in its ``api.xml``.
+"""
+from __future__ import annotations
+
+from .base import Transport
+from .jsonrpc import JsonRpcTransport
+from .soap_v1 import SoapV1Transport
+from .xmlrpc import XmlRpcTransport
+
+TRANSPORTS: dict[str, type[Transport]] = {
+    cls.protocol: cls for cls in (SoapV1Transport, XmlRpcTransport, JsonRpcTransport)
+}
+
+__all__ = ["TRANSPORTS", "Transport", "SoapV1Transport", "XmlRpcTransport", "JsonRpcTransport"]
