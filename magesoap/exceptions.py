@@ -204,8 +204,8 @@ class HTTPStatusError(TransportError):
 
 class UnexpectedResponse(TransportError):
     hint = (
-        "The store did not answer with the API's XML/JSON: look at the store's var/report and "
-        "var/log, and check that the URL points to the API."
+        "This is not what Magento's API sends: check that the URL points to the API, and look at "
+        "the store's var/report and var/log."
     )
 
 

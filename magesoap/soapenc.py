@@ -45,8 +45,10 @@ def _text(value: str) -> str:
 
 def _xsi_type(value: Any) -> str | None:
     """PHP's name for the type of ``value`` inside an array, or None where it writes ur-type."""
-    if value is None or isinstance(value, (list, tuple)):
+    if value is None:
         return None
+    if isinstance(value, (list, tuple)):
+        return "SOAP-ENC:Array"
     if isinstance(value, bool):
         return "xsd:boolean"
     if isinstance(value, int):
@@ -66,7 +68,7 @@ def _scalar_text(value: Any) -> tuple[str, str]:
     if isinstance(value, int):
         return "xsd:int", str(value)
     if isinstance(value, float):
-        return "xsd:float", repr(value)
+        return "xsd:float", _float_text(value)
     if isinstance(value, str):
         return "xsd:string", _text(value)
     if isinstance(value, (bytes, bytearray)):
@@ -78,6 +80,16 @@ def _scalar_text(value: Any) -> tuple[str, str]:
     if isinstance(value, _dt.date):
         return "xsd:string", value.isoformat()
     raise UsageError(f"cannot send a {type(value).__name__} to Magento: use str, int, float, bool, None, list or dict")
+
+
+def _float_text(value: float) -> str:
+    """As PHP writes a float: shortest form, no trailing ``.0`` (20.0 -> ``20``)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "INF" if value > 0 else "-INF"
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def encode_value(name: str, value: Any, out: list[str], xsi_type: str | None = None) -> None:
@@ -93,8 +105,9 @@ def encode_value(name: str, value: Any, out: list[str], xsi_type: str | None = N
             out.append("</item>")
         out.append(f"</{name}>")
     elif isinstance(value, (list, tuple)):
+        # PHP names the item type where all items share one; a WSDL-typed array is always ur-type
         types = {_xsi_type(item) for item in value}
-        item_type = types.pop() if len(types) == 1 else None
+        item_type = types.pop() if len(types) == 1 and xsi_type is None else None
         array_type = f"{item_type or 'xsd:ur-type'}[{len(value)}]"
         tag = f'<{name} SOAP-ENC:arrayType="{array_type}" xsi:type="{xsi_type or "SOAP-ENC:Array"}"'
         if not value:

@@ -64,8 +64,8 @@ class Transport(ABC):
 
     def multi_call(self, session_id: str, calls: Sequence[CallSpec], break_on_error: bool = False) -> list[Any]:
         """Raw entries as the store returns them: results, or ``{isFault, faultCode, faultMessage}``."""
-        options = {"break": True} if break_on_error else None
-        return self.invoke("multiCall", [session_id, wire_calls(calls), options])
+        options = [{"break": True}] if break_on_error else []
+        return self.invoke("multiCall", [session_id, wire_calls(calls), *options])
 
     def resources(self, session_id: str) -> list[dict]:
         return self.invoke("resources", [session_id])

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from lxml import etree
 
 from .. import soapenc, xmlsafe
-from ..exceptions import UnexpectedResponse, make_fault
+from ..exceptions import UnexpectedResponse, UsageError, make_fault
 from ..http import HttpClient, HttpResponse
 from ..wsdl import WSDL_NS, WsdlCache, fetch_wsdl, target_namespace
 from .base import Transport
@@ -94,6 +94,9 @@ class SoapV1Transport(Transport):
         names = service.parts.get(method)
         if names is None:
             raise UnexpectedResponse(f"the store's WSDL has no operation {method!r}", url=self.wsdl_url)
+        if len(params) > len(names):
+            raise UsageError(f"{method} takes {len(names)} arguments, not {len(params)}")
+        params = [*params, *[None] * (len(names) - len(params))]  # omitted = nil, as PHP sends it
         body = soapenc.encode_envelope(
             service.namespace, method, zip(names, params), {"calls": "ns1:FixedArray"}
         )
