@@ -17,6 +17,7 @@ import threading
 import time
 from typing import Any, Callable, Sequence, TypeVar
 
+from ._secret import Secret
 from .client import Client, normalize_calls
 from .exceptions import MagentoFault, MagesoapError, SessionExpired, UsageError, make_fault
 from .transports.base import is_fault_entry
@@ -31,13 +32,13 @@ class Session:
     def __init__(self, client: Client, username: str, api_key: str, *, relogin: bool = True):
         self.client = client
         self.username = username
-        self.__api_key = api_key  # name-mangled: kept out of vars() dumps and repr
+        self._api_key = Secret(api_key)
         self.relogin = relogin
-        self._session_id: str | None = None
+        self._session: Secret | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        state = "logged in" if self._session_id else "not logged in"
+        state = "logged in" if self._session else "not logged in"
         return f"<magesoap.Session {self.client.protocol} {self.client.endpoint} user={self.username!r} {state}>"
 
     @property
@@ -47,27 +48,30 @@ class Session:
     @property
     def session_id(self) -> str | None:
         """The current session id (it changes when an expired session is renewed)."""
-        return self._session_id
+        return self._session.reveal() if self._session else None
 
     # ---------------------------------------------------------------- life cycle
 
     def open(self) -> "Session":
         with self._lock:
-            self._session_id = self.client.login(self.username, self.__api_key)
+            self._login()
         return self
+
+    def _login(self) -> None:
+        self._session = Secret(self.client.login(self.username, self._api_key.reveal()))
 
     def close(self) -> None:
         """End the session on the store; an already expired one is fine."""
-        session_id, self._session_id = self._session_id, None
-        if session_id is None:
+        session, self._session = self._session, None
+        if session is None:
             return
         try:
-            self.client.endSession(session_id)
+            self.client.endSession(session.reveal())
         except SessionExpired:
             pass
 
     def __enter__(self) -> "Session":
-        if self._session_id is None:
+        if self._session is None:
             self.open()
         return self
 
@@ -123,21 +127,21 @@ class Session:
         )
 
     def _run(self, what: str, send: Callable[[str], T]) -> T:
-        if self._session_id is None:
+        stale = self._session
+        if stale is None:
             raise UsageError("this session is not logged in: use magesoap.connect() or Session.open()")
         started = time.perf_counter()
         try:
             try:
-                result = send(self._session_id)
+                result = send(stale.reveal())
             except SessionExpired:
                 if not self.relogin:
                     raise
                 log.info("%s %s: session expired, logging in again", self.protocol, what)
-                stale = self._session_id
                 with self._lock:
-                    if self._session_id == stale:  # another thread may have renewed it already
-                        self._session_id = self.client.login(self.username, self.__api_key)
-                result = send(self._session_id)
+                    if self._session is stale:  # another thread may have renewed it already
+                        self._login()
+                result = send(self._session.reveal())  # type: ignore[union-attr]
         except MagentoFault as fault:
             log.info("%s %s fault %s (%.0f ms)", self.protocol, what, fault.code, _ms(started))
             raise

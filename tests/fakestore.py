@@ -447,7 +447,7 @@ class FakeStoreServer:
         self._count = itertools.count()
 
     def __enter__(self) -> "FakeStoreServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
