@@ -113,6 +113,18 @@ class Session:
     def resource_faults(self, resource_name: str) -> list[dict]:
         return self._run("resourceFaults", lambda sid: self.client.resourceFaults(sid, resource_name))
 
+    @property
+    def wsi(self) -> bool | None:
+        """On SOAP v2: whether the store runs in WS-I compliant mode; None on other protocols."""
+        return getattr(self.client.transport, "wsi", None)
+
+    @property
+    def v2(self) -> "_V2Proxy":
+        """SOAP v2 operations by their own names: ``mage.v2.catalogProductInfo("SKU-1")``."""
+        if not hasattr(self.client.transport, "call_operation"):
+            raise UsageError(f"mage.v2 needs protocol='soap_v2', not {self.protocol!r}")
+        return _V2Proxy(self)
+
     def __getattr__(self, name: str) -> "_PathProxy":
         if name.startswith("_"):
             raise AttributeError(name)
@@ -163,6 +175,18 @@ class _PathProxy:
         self._session = session
         self._path = path
 
+    @property
+    def wsi(self) -> bool | None:
+        """On SOAP v2: whether the store runs in WS-I compliant mode; None on other protocols."""
+        return getattr(self.client.transport, "wsi", None)
+
+    @property
+    def v2(self) -> "_V2Proxy":
+        """SOAP v2 operations by their own names: ``mage.v2.catalogProductInfo("SKU-1")``."""
+        if not hasattr(self.client.transport, "call_operation"):
+            raise UsageError(f"mage.v2 needs protocol='soap_v2', not {self.protocol!r}")
+        return _V2Proxy(self)
+
     def __getattr__(self, name: str) -> "_PathProxy":
         if name.startswith("_"):
             raise AttributeError(name)
@@ -175,6 +199,26 @@ class _PathProxy:
 
     def __repr__(self) -> str:
         return f"<magesoap call {self._path}>"
+
+
+class _V2Proxy:
+    """``mage.v2.<operation>(*args, **kwargs)``: the session id goes first, by itself."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def __getattr__(self, operation: str) -> Callable[..., Any]:
+        if operation.startswith("_"):
+            raise AttributeError(operation)
+        transport = self._session.client.transport
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._session._run(
+                operation, lambda sid: transport.call_operation(sid, operation, args, kwargs)  # type: ignore[attr-defined]
+            )
+
+        call.__name__ = operation
+        return call
 
 
 def connect(

@@ -36,7 +36,7 @@ _FAULT = f"{{{SOAP_ENV}}}Fault"
 _ESCAPES = {'"': "&quot;", "\r": "&#13;"}
 
 
-def _text(value: str) -> str:
+def escape_text(value: str) -> str:
     return _escape(value, _ESCAPES)
 
 
@@ -62,7 +62,7 @@ def _xsi_type(value: Any) -> str | None:
     return "xsd:string"
 
 
-def _scalar_text(value: Any) -> tuple[str, str]:
+def scalar_text(value: Any) -> tuple[str, str]:
     if isinstance(value, bool):
         return "xsd:boolean", "true" if value else "false"
     if isinstance(value, int):
@@ -70,7 +70,7 @@ def _scalar_text(value: Any) -> tuple[str, str]:
     if isinstance(value, float):
         return "xsd:float", _float_text(value)
     if isinstance(value, str):
-        return "xsd:string", _text(value)
+        return "xsd:string", escape_text(value)
     if isinstance(value, (bytes, bytearray)):
         return "xsd:base64Binary", base64.b64encode(value).decode("ascii")
     if isinstance(value, Decimal):
@@ -100,7 +100,7 @@ def encode_value(name: str, value: Any, out: list[str], xsi_type: str | None = N
         out.append(f'<{name} xsi:type="ns2:Map">')
         for key, item in value.items():
             key_type = "xsd:int" if isinstance(key, int) and not isinstance(key, bool) else "xsd:string"
-            out.append(f'<item><key xsi:type="{key_type}">{_text(str(key))}</key>')
+            out.append(f'<item><key xsi:type="{key_type}">{escape_text(str(key))}</key>')
             encode_value("value", item, out)
             out.append("</item>")
         out.append(f"</{name}>")
@@ -118,7 +118,7 @@ def encode_value(name: str, value: Any, out: list[str], xsi_type: str | None = N
             encode_value("item", item, out)
         out.append(f"</{name}>")
     else:
-        type_name, text = _scalar_text(value)
+        type_name, text = scalar_text(value)
         out.append(f'<{name} xsi:type="{type_name}">{text}</{name}>')
 
 
@@ -135,7 +135,7 @@ def encode_envelope(
     """
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP_ENV}" xmlns:ns1="{_text(namespace)}" '
+        f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP_ENV}" xmlns:ns1="{escape_text(namespace)}" '
         f'xmlns:xsd="{XSD}" xmlns:xsi="{XSI}" xmlns:ns2="{APACHE}" xmlns:SOAP-ENC="{SOAP_ENC}" '
         f'SOAP-ENV:encodingStyle="{SOAP_ENC}"><SOAP-ENV:Body><ns1:{operation}>'
     ]
@@ -164,7 +164,7 @@ def _base64(text: str) -> bytes:
     return base64.b64decode(text)
 
 
-_SCALARS = {
+SCALAR_TYPES = {
     "string": str, "anyURI": str, "normalizedString": str, "token": str, "QName": str,
     "dateTime": str, "date": str, "time": str,
     "int": int, "integer": int, "long": int, "short": int, "byte": int,
@@ -188,7 +188,7 @@ def decode(el: etree._Element) -> Any:
     xsi_type = attrib.get(_XSI_TYPE)
     if xsi_type is not None:
         local = xsi_type[xsi_type.find(":") + 1:]
-        scalar = _SCALARS.get(local)
+        scalar = SCALAR_TYPES.get(local)
         if scalar is not None:
             return scalar(el.text or "")
         if local == "Map":

@@ -7,10 +7,11 @@ from __future__ import annotations
 from .base import Transport
 from .jsonrpc import JsonRpcTransport
 from .soap_v1 import SoapV1Transport
+from .soap_v2 import SoapV2Transport
 from .xmlrpc import XmlRpcTransport
 
 TRANSPORTS: dict[str, type[Transport]] = {
-    cls.protocol: cls for cls in (SoapV1Transport, XmlRpcTransport, JsonRpcTransport)
+    cls.protocol: cls for cls in (SoapV1Transport, SoapV2Transport, XmlRpcTransport, JsonRpcTransport)
 }
 
-__all__ = ["TRANSPORTS", "Transport", "SoapV1Transport", "XmlRpcTransport", "JsonRpcTransport"]
+__all__ = ["TRANSPORTS", "Transport", "SoapV1Transport", "SoapV2Transport", "XmlRpcTransport", "JsonRpcTransport"]

@@ -53,10 +53,11 @@ def _local_name(qname: str) -> str:
     return qname.rpartition(":")[2]
 
 
-def parse_rpc_response(
-    resp: HttpResponse, http: HttpClient, operation: str, *, path: str | None, protocol: str
-) -> etree._Element | None:
-    """The return element of an rpc-style SOAP response, or the typed fault it carries."""
+def parse_soap_response(
+    resp: HttpResponse, http: HttpClient, expected: str, *, path: str | None, protocol: str
+) -> etree._Element:
+    """The wrapper element ``expected`` (``loginResponse``) of a SOAP response, or the typed fault
+    the response carries instead."""
     if not resp.body.lstrip()[:1] == b"<" or b"<html" in resp.body[:512].lower():
         raise http.unexpected(resp, "a SOAP envelope")
     root = xmlsafe.parse(resp.body, url=resp.url, status=resp.status)
@@ -65,12 +66,11 @@ def parse_rpc_response(
     if fault is not None:
         code, message = fault
         raise make_fault(code if code.isdigit() else None, message, path=path, protocol=protocol, raw=code)
-    expected = f"{operation}Response"
     if etree.QName(wrapper).localname != expected:
         raise UnexpectedResponse(
             f"the answer is <{etree.QName(wrapper).localname}>, not <{expected}>", url=resp.url, status=resp.status
         )
-    return wrapper[0] if len(wrapper) else None
+    return wrapper
 
 
 class SoapV1Transport(Transport):
@@ -105,5 +105,5 @@ class SoapV1Transport(Transport):
             "SOAPAction": f'"{service.actions.get(method, "")}"',
         }
         resp = self.http.post(self.endpoint, body, headers)
-        result = parse_rpc_response(resp, self.http, method, path=path, protocol=self.protocol)
-        return None if result is None else soapenc.decode(result)
+        wrapper = parse_soap_response(resp, self.http, f"{method}Response", path=path, protocol=self.protocol)
+        return soapenc.decode(wrapper[0]) if len(wrapper) else None

@@ -1,0 +1,139 @@
+"""SOAP v2: ``/api/v2_soap/?wsdl=1``, one operation per method, in either of the store's modes.
+
+The same URL serves an rpc/encoded WSDL or, with the store's "WS-I Compliance" setting on, a
+document/literal one; :attr:`SoapV2Transport.wsi` says which (read from the WSDL, or forced).
+v1 paths run through :mod:`magesoap.facade`; v2 has no multiCall, so it is emulated call by call
+with the same result shape and ``break`` semantics.
+
+In WS-I mode the store's own ``resources``, ``globalFaults``, ``resourceFaults`` and
+``startSession`` are broken (PHP errors on the server). A session id is valid on every endpoint of
+a store, so magesoap answers those four through the store's SOAP v1 endpoint.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..exceptions import InvalidApiPath, MagentoFault, UnexpectedResponse, UsageError
+from ..facade import v2_operation, v2_values
+from ..http import HttpClient
+from ..model import api_model
+from ..v2codec import ServiceDescription, V2Codec
+from ..wsdl import WsdlCache, fetch_wsdl
+from .base import CallSpec, Transport
+from .soap_v1 import SoapV1Transport, parse_soap_response
+
+
+class SoapV2Transport(Transport):
+    protocol = "soap_v2"
+    api_path = "api/v2_soap/"
+    wsdl_query = "wsdl=1"
+
+    def __init__(
+        self, endpoint: str, http: HttpClient, *, wsdl_cache: WsdlCache | None = None, wsi: bool | None = None
+    ):
+        super().__init__(endpoint, http)
+        self.wsdl_cache = wsdl_cache
+        self._forced_wsi = wsi
+        self._codec: V2Codec | None = None
+        self._v1: SoapV1Transport | None = None
+
+    @property
+    def codec(self) -> V2Codec:
+        if self._codec is None:
+            description = ServiceDescription.from_wsdl(fetch_wsdl(self.wsdl_url, self.http, self.wsdl_cache))
+            if self._forced_wsi is not None and self._forced_wsi != description.wsi:
+                raise UsageError(
+                    f"wsi={self._forced_wsi} was asked, but the store serves a "
+                    f"{'WS-I (document/literal)' if description.wsi else 'rpc/encoded'} v2 WSDL: "
+                    "the store's System > Configuration > Magento Core API > WS-I Compliance decides"
+                )
+            self._codec = V2Codec(description)
+        return self._codec
+
+    @property
+    def service(self) -> ServiceDescription:
+        return self.codec.desc
+
+    @property
+    def wsi(self) -> bool:
+        """True when the store speaks the WS-I compliant (document/literal) v2 API."""
+        return self.service.wsi
+
+    def invoke(self, method: str, params: Sequence[Any], path: str | None = None) -> Any:
+        operation = self.service.operations.get(method)
+        if operation is None:
+            raise InvalidApiPath(f"this store's v2 WSDL has no operation {method!r}", resource=path or method,
+                                 protocol=self.protocol)
+        if len(params) > len(operation.inputs):
+            raise UsageError(f"{method} takes {len(operation.inputs)} arguments, not {len(params)}")
+        values = {part.name: value for part, value in zip(operation.inputs, params)}
+        return self.invoke_named(method, values, path)
+
+    def invoke_named(self, method: str, values: dict[str, Any], path: str | None = None) -> Any:
+        codec = self.codec
+        operation = codec.desc.operations[method]
+        body = codec.envelope(operation, values)
+        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{operation.action}"'}
+        resp = self.http.post(self.endpoint, body, headers)
+        wrapper = parse_soap_response(resp, self.http, operation.output_element, path=path or method,
+                                      protocol=self.protocol)
+        return codec.result(operation, wrapper)
+
+    def call_operation(self, session_id: str, operation: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+        """``mage.v2.catalogProductInfo("SKU-1")``: a v2 operation by its own name."""
+        found = self.service.operations.get(operation)
+        if found is None:
+            raise InvalidApiPath(f"this store's v2 WSDL has no operation {operation!r}",
+                                 resource=operation, protocol=self.protocol)
+        if len(args) + 1 > len(found.inputs):
+            raise UsageError(f"{operation} takes {len(found.inputs) - 1} arguments after the session")
+        values = {part.name: value for part, value in zip(found.inputs, [session_id, *args])}
+        overlap = set(values) & set(kwargs)
+        if overlap:
+            raise UsageError(f"{operation}: {', '.join(sorted(overlap))} given twice")
+        method = api_model().by_v2_operation(operation)
+        return self.invoke_named(operation, values | kwargs, method.path if method else operation)
+
+    # ---- the session API on v2
+
+    def call(self, session_id: str, path: str, args: Any = None) -> Any:
+        operation = v2_operation(path, self.service, self.protocol)
+        values = v2_values(operation, args, self.service)
+        values[operation.inputs[0].name] = session_id
+        return self.invoke_named(operation.name, values, path)
+
+    def multi_call(self, session_id: str, calls: Sequence[CallSpec], break_on_error: bool = False) -> list[Any]:
+        entries: list[Any] = []
+        for index, (path, args) in enumerate(calls):
+            try:
+                entries.append(self.call(session_id, path, args))
+            except MagentoFault as fault:
+                if index == 0 and fault.code == 5:
+                    raise  # nothing ran: the session manager may log in again and resend
+                entries.append({"isFault": True, "faultCode": None if fault.code is None else str(fault.code),
+                                "faultMessage": fault.message})
+                if break_on_error:
+                    break
+        return entries
+
+    def start_session(self) -> str:
+        return self._v1_endpoint().start_session() if self.wsi else super().start_session()
+
+    def resources(self, session_id: str) -> list[dict]:
+        return self._v1_endpoint().resources(session_id) if self.wsi else super().resources(session_id)
+
+    def global_faults(self, session_id: str) -> list[dict]:
+        return self._v1_endpoint().global_faults(session_id) if self.wsi else super().global_faults(session_id)
+
+    def resource_faults(self, session_id: str, resource_name: str) -> list[dict]:
+        if self.wsi:
+            return self._v1_endpoint().resource_faults(session_id, resource_name)
+        return super().resource_faults(session_id, resource_name)  # positional, as the server reads it
+
+    def _v1_endpoint(self) -> SoapV1Transport:
+        if self._v1 is None:
+            if f"/{self.api_path}" not in self.endpoint:
+                raise UnexpectedResponse(f"cannot find the SOAP v1 endpoint beside {self.endpoint}")
+            endpoint = self.endpoint.replace(f"/{self.api_path}", f"/{SoapV1Transport.api_path}")
+            self._v1 = SoapV1Transport(endpoint, self.http, wsdl_cache=self.wsdl_cache)
+        return self._v1
