@@ -60,7 +60,7 @@ def v2_values(operation: Operation, args: Any, service: ServiceDescription) -> d
         )
     values = {part.name: _convert(value, part.type, service) for part, value in zip(parts, positional)}
     for part in parts:  # WS-I requires filters even when there are none
-        if part.type == "filters" and part.required and values.get(part.name) is None:
+        if service.wsi and part.type == "filters" and part.required and values.get(part.name) is None:
             values[part.name] = {}
     return values
 

@@ -157,9 +157,11 @@ class V2Codec:
 
     def __init__(self, description: ServiceDescription):
         self.desc = description
+        # arrays of key/value entities whose value is simple (associativeArray): dicts, as in v1
         self._key_value = {
             name for name, item in description.arrays.items()
             if [f.name for f in description.structs.get(item, [])] == ["key", "value"]
+            and description.structs[item][1].type not in description.structs
         }
 
     # ---------------------------------------------------------------- encode

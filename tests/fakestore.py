@@ -1,6 +1,7 @@
 """A small Magento 1 store on loopback that speaks the API the way the real one does.
 
-It serves SOAP v1 (``/api/soap/``, with its own WSDL), XML-RPC and JSON-RPC over one in-memory
+It serves SOAP v1 (``/api/soap/``, with its own WSDL), SOAP v2 (``/api/v2_soap/``, in WS-I mode
+with ``wsi=True``; see ``fakestore_v2``), XML-RPC and JSON-RPC over one in-memory
 catalog, with the real store's quirks (bare numeric faultcodes with HTTP 200, a repeated
 Content-Type header, XML-RPC's strict parameter types, JSON-RPC's ``-32000`` faults, sessions
 from ``startSession`` that are not logged in). Used by the tests and the benchmarks::
@@ -433,7 +434,8 @@ class FakeStoreServer:
     ``override`` may map a path to a canned (status, content type, body) for hostile-response tests.
     """
 
-    def __init__(self, store: FakeMagento | None = None, *, namespace: str = "urn:OpenMage", latency: float = 0.0):
+    def __init__(self, store: FakeMagento | None = None, *, namespace: str = "urn:OpenMage", latency: float = 0.0,
+                 wsi: bool = False):
         self.store = store or FakeMagento.with_catalog()
         self.namespace = namespace
         self.latency = latency
@@ -443,6 +445,9 @@ class FakeStoreServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_port}/"
+        from .fakestore_v2 import V2Endpoint
+
+        self.v2 = V2Endpoint(self.front, namespace, self.url + "api/v2_soap/", wsi)
         self._thread: threading.Thread | None = None
         self._count = itertools.count()
 
@@ -467,6 +472,11 @@ class FakeStoreServer:
                 return 200, "text/xml; charset=UTF-8", v1_wsdl(self.namespace, self.url + "api/soap/")
             if method == "POST":
                 return _with(xml, self.front.soap_v1(body))
+        if path == "/api/v2_soap/":
+            if method == "GET" and parts.query == "wsdl=1":
+                return 200, "text/xml; charset=UTF-8", self.v2.wsdl
+            if method == "POST":
+                return _with(xml, self.v2.handle(body))
         if path == "/api/xmlrpc/" and method == "POST":
             return _with(xml, self.front.xmlrpc(body))
         if path == "/api/jsonrpc/" and method == "POST":

@@ -149,3 +149,44 @@ def test_large_lists_decode_in_both_modes() -> None:
         wrapper = soapenc.body_child(etree.fromstring((bench / f"{name}-list.response.xml").read_bytes()))
         rows = V2Codec(desc).result(desc.operations["catalogProductList"], wrapper)
         assert len(rows) == 1003 and rows[0]["website_ids"] == ["1"]
+
+
+#: v1-path calls and the real v2 / WS-I request PHP sent for the same thing
+FACADE_CASES = [
+    ("catalog_product.list", [{"sku": "SKU-2"}], "03-catalogProductList-filter-simple",
+     "03-catalogProductList-filter-simple"),
+    ("product.list", [{"sku": {"like": "SKU-%"}, "product_id": {"in": [1, 3]}}],
+     "04-catalogProductList-complex-filter", "04-catalogProductList-complex-filter"),
+    ("catalog_product.info", ["SKU-1", None, None, "sku"], "05-catalogProductInfo", "05-catalogProductInfo"),
+    ("product.info", [2, "default", {"attributes": ["name", "price", "sku"], "additional_attributes": ["meta_title"]}],
+     "06-catalogProductInfo-attrs", "06-catalogProductInfo-attrs"),
+    ("product_stock.list", [["SKU-1", "SKU-2", "SKU-3"]], "16-catalogInventoryStockItemList",
+     "15-catalogInventoryStockItemList"),
+    ("sales_order.list", None, "14-salesOrderList", "13-salesOrderList"),
+]
+
+
+@pytest.mark.parametrize("folder, wsdl, index", [("soapv2", "v2.wsdl", 2), ("soapv2-wsi", "v2-wsi.wsdl", 3)])
+@pytest.mark.parametrize("path, args, v2_file, wsi_file", FACADE_CASES, ids=[c[0] + "-" + c[2][:2] for c in FACADE_CASES])
+def test_facade_writes_what_php_wrote(folder, wsdl, index, path, args, v2_file, wsi_file, requests_mock) -> None:
+    """A v1 path and v1 arguments on a v2 session produce PHP's own v2 request for the same call."""
+    transcripts_dir = shared_dir("transcripts", folder)
+    name = v2_file if index == 2 else wsi_file
+    php_request = (transcripts_dir / f"{name}.request.xml").read_bytes()
+    session_id = etree.fromstring(php_request).findtext(".//sessionId")
+    requests_mock.get(BASE + "api/v2_soap/?wsdl=1", content=(SHARED / "wsdl" / wsdl).read_bytes())
+    requests_mock.post(BASE + "api/v2_soap/", content=(transcripts_dir / f"{name}.response.xml").read_bytes())
+    client = magesoap.Client(BASE, "soap_v2", wsdl_cache=None)
+    result = client.call(session_id, path, args)
+    assert canonical(requests_mock.request_history[-1].body) == canonical(php_request)
+    assert isinstance(result, (list, dict))
+
+
+def test_wsi_sends_empty_filters_when_none_are_given(requests_mock) -> None:
+    requests_mock.get(BASE + "api/v2_soap/?wsdl=1", content=(shared_dir("wsdl") / "v2-wsi.wsdl").read_bytes())
+    response = (SHARED / "transcripts" / "soapv2-wsi" / "13-salesOrderList.response.xml").read_bytes()
+    requests_mock.post(BASE + "api/v2_soap/", content=response)
+    orders = magesoap.Client(BASE, "soap_v2", wsdl_cache=None).call("sid", "order.list")
+    sent = etree.fromstring(requests_mock.request_history[-1].body)
+    assert sent.find(".//filters") is not None and len(sent.find(".//filters")) == 0
+    assert isinstance(orders, list) and orders[0]["increment_id"]

@@ -10,7 +10,7 @@ from magesoap import faults
 
 from .fakestore import FakeMagento, FakeStoreServer
 
-PROTOCOLS = ["soap", "xmlrpc", "jsonrpc"]
+PROTOCOLS = ["soap", "soap_v2", "xmlrpc", "jsonrpc"]
 
 
 @pytest.fixture(params=PROTOCOLS)
@@ -21,7 +21,7 @@ def mage(request, server):
 
 def test_call_returns_plain_python(mage) -> None:
     product = mage.call("catalog_product.info", ["SKU-1"])
-    assert product["sku"] == "SKU-1" and product["old_id"] is None and product["websites"] == ["1"]
+    assert product["sku"] == "SKU-1" and product["special_price"] is None and product["websites"] == ["1"]
     assert mage.call("product.info", "SKU-2")["product_id"] == "2"  # alias, scalar args
     assert mage.catalog_product.info("SKU-3")["name"] == "Test Product 3"  # dotted
     assert mage.core_magento.info()["magento_version"] == "1.9.4.5"
@@ -179,7 +179,8 @@ def test_base_url_with_index_php_and_explicit_endpoints(server, protocol) -> Non
     with magesoap.connect(server.url + "index.php/", "apiuser", "apikey123", protocol=protocol) as mage:
         assert "/index.php/api/" in mage.client.endpoint
         assert mage.call("core_magento.info")
-    path = {"soap": "api/soap/?wsdl", "xmlrpc": "api/xmlrpc/", "jsonrpc": "api/jsonrpc/"}[protocol]
+    path = {"soap": "api/soap/?wsdl", "soap_v2": "api/v2_soap/?wsdl=1", "xmlrpc": "api/xmlrpc/",
+            "jsonrpc": "api/jsonrpc/"}[protocol]
     with magesoap.connect(server.url + path, "apiuser", "apikey123") as mage:  # protocol from the URL
         assert mage.protocol == protocol
         assert mage.call("core_magento.info")
