@@ -1,8 +1,10 @@
 """Fetching WSDLs from the store, and the on-disk cache that makes a second start free.
 
 Files are keyed by the full WSDL URL (a cache written for one store never serves another), each
-with a small JSON sidecar naming that URL. A file that is unreadable, not a WSDL, or belongs to
-another URL is fetched again and replaced, never fatal. Writes are atomic.
+with a small JSON sidecar naming that URL and the text's SHA-256. A file that is unreadable,
+altered, or belongs to another URL is fetched again and replaced, never fatal. What magesoap
+reads out of a WSDL (a v2 service description) is cached too, keyed by the WSDL text's hash, so
+it can never outlive the WSDL it came from. Writes are atomic.
 """
 from __future__ import annotations
 
@@ -51,20 +53,38 @@ class WsdlCache:
             body = path.read_bytes()
         except (OSError, ValueError, TypeError, AttributeError):
             return None
-        return body if _is_wsdl(body) else None
+        return body if meta.get("sha256") == digest(body) else None
 
     def put(self, url: str, body: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path(url)
         _atomic_write(path, body)
-        _atomic_write(path.with_suffix(".json"), json.dumps({"url": url, "fetched": time.time()}).encode())
+        meta = {"url": url, "fetched": time.time(), "sha256": digest(body)}
+        _atomic_write(path.with_suffix(".json"), json.dumps(meta).encode())
+
+    def get_parsed(self, kind: str, wsdl_digest: str) -> dict | None:
+        """What magesoap read out of the WSDL whose text hashes to ``wsdl_digest``."""
+        try:
+            return json.loads((self.directory / f"{wsdl_digest[:32]}.{kind}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put_parsed(self, kind: str, wsdl_digest: str, data: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.directory / f"{wsdl_digest[:32]}.{kind}.json", json.dumps(data).encode())
 
     def clear(self, url: str | None = None) -> None:
         """Forget ``url``, or everything."""
-        paths = [self.path(url)] if url else list(self.directory.glob("*.wsdl"))
-        for path in paths:
-            for stale in (path, path.with_suffix(".json")):
-                stale.unlink(missing_ok=True)
+        if url is None:
+            stale = [*self.directory.glob("*.wsdl"), *self.directory.glob("*.json")]
+        else:
+            stale = [self.path(url), self.path(url).with_suffix(".json")]
+        for path in stale:
+            path.unlink(missing_ok=True)
+
+
+def digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -105,3 +125,41 @@ def target_namespace(root: etree._Element) -> str:
     if not namespace:
         raise UnexpectedResponse("the WSDL names no targetNamespace")
     return namespace
+
+
+def bundled_soap_encoding_schema() -> bytes:
+    """magesoap's local copy of what ``http://schemas.xmlsoap.org/soap/encoding/`` declares."""
+    from importlib import resources
+
+    return resources.files("magesoap").joinpath("data/soap-encoding.xsd").read_bytes()
+
+
+def check_wsdl(body: bytes) -> int:
+    """Load a WSDL fully with zeep, offline, as any strict WSDL reader would; return its
+    operation count or raise :class:`UnexpectedResponse` saying what is wrong.
+
+    Used for diagnostics (``magesoap doctor``): magesoap's own codecs read only what they need.
+    The SOAP encoding schema the v2 WSDL imports by URL is served from the bundled copy, and any
+    other fetch is refused, so nothing but the store is ever contacted.
+    """
+    import io
+
+    import zeep
+    import zeep.exceptions
+    import zeep.transports
+    from zeep.settings import Settings
+
+    encoding_schema = bundled_soap_encoding_schema()
+
+    class OfflineTransport(zeep.transports.Transport):
+        def load(self, url: str) -> bytes:
+            if url.rstrip("/") == "http://schemas.xmlsoap.org/soap/encoding":
+                return encoding_schema
+            raise UnexpectedResponse(f"the WSDL refers to {url}; magesoap fetches nothing but the store")
+
+    settings = Settings(strict=False, forbid_dtd=True, forbid_entities=True)  # fetches: see load()
+    try:
+        document = zeep.wsdl.Document(io.BytesIO(body), OfflineTransport(), settings=settings)
+        return sum(len(binding._operations) for binding in document.bindings.values())
+    except zeep.exceptions.Error as exc:
+        raise UnexpectedResponse(f"the WSDL does not load: {exc}") from None

@@ -1,6 +1,8 @@
 """The WSDL cache: a warm start asks the store for nothing, and never mixes stores up."""
 from __future__ import annotations
 
+import pytest
+
 import magesoap
 from magesoap.wsdl import WsdlCache
 
@@ -53,3 +55,34 @@ def test_max_age_and_clear(server, tmp_path) -> None:
     assert cache.get(url) is not None
     cache.clear()
     assert cache.get(url) is None
+
+
+def test_check_wsdl_is_offline(monkeypatch) -> None:
+    """zeep reads the real v2 WSDL, with its import of the encoding schema, without the network."""
+    import socket
+
+    from magesoap.wsdl import check_wsdl
+
+    from .conftest import shared_dir
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    wsdl = shared_dir("wsdl")
+    assert check_wsdl((wsdl / "v2.wsdl").read_bytes()) == 150
+    assert check_wsdl((wsdl / "v2-wsi.wsdl").read_bytes()) == 149
+    elsewhere = (wsdl / "v2.wsdl").read_bytes().replace(
+        b'schemaLocation="http://schemas.xmlsoap.org/soap/encoding/"', b'schemaLocation="http://evil.example/x.xsd"')
+    with pytest.raises(magesoap.UnexpectedResponse, match="fetches nothing but the store"):
+        check_wsdl(elsewhere)
+
+
+def test_v2_description_is_cached_by_wsdl_hash(tmp_path) -> None:
+    with FakeStoreServer() as server:
+        with magesoap.connect(server.url, "apiuser", "apikey123", protocol="soap_v2", wsdl_cache=tmp_path) as mage:
+            first = mage.client.transport.service
+        assert len(list(tmp_path.glob("*.v2.json"))) == 1
+        with magesoap.connect(server.url, "apiuser", "apikey123", protocol="soap_v2", wsdl_cache=tmp_path) as mage:
+            assert mage.client.transport.service == first

@@ -18,7 +18,7 @@ from ..facade import v2_operation, v2_values
 from ..http import HttpClient
 from ..model import api_model
 from ..v2codec import ServiceDescription, V2Codec
-from ..wsdl import WsdlCache, fetch_wsdl
+from ..wsdl import WsdlCache, digest, fetch_wsdl
 from .base import CallSpec, Transport
 from .soap_v1 import SoapV1Transport, parse_soap_response
 
@@ -40,7 +40,7 @@ class SoapV2Transport(Transport):
     @property
     def codec(self) -> V2Codec:
         if self._codec is None:
-            description = ServiceDescription.from_wsdl(fetch_wsdl(self.wsdl_url, self.http, self.wsdl_cache))
+            description = self._describe(fetch_wsdl(self.wsdl_url, self.http, self.wsdl_cache))
             if self._forced_wsi is not None and self._forced_wsi != description.wsi:
                 raise UsageError(
                     f"wsi={self._forced_wsi} was asked, but the store serves a "
@@ -49,6 +49,21 @@ class SoapV2Transport(Transport):
                 )
             self._codec = V2Codec(description)
         return self._codec
+
+    def _describe(self, body: bytes) -> ServiceDescription:
+        """The WSDL read into a description, from the cache where this exact text was read before."""
+        cache, key = self.wsdl_cache, digest(body)
+        if cache is not None:
+            cached = cache.get_parsed("v2", key)
+            if cached is not None:
+                try:
+                    return ServiceDescription.from_dict(cached)
+                except (KeyError, TypeError, ValueError):
+                    pass  # written by another version: read the WSDL again
+        description = ServiceDescription.from_wsdl(body)
+        if cache is not None:
+            cache.put_parsed("v2", key, description.to_dict())
+        return description
 
     @property
     def service(self) -> ServiceDescription:
