@@ -32,11 +32,13 @@ from .exceptions import (
     fault_class,
 )
 from .model import api_model
+from .retry import RateLimiter, RetryPolicy
 from .session import Session, connect
 from .wsdl import WsdlCache
 
 __all__ = [
     "__version__", "Client", "Session", "connect", "api_model", "fault_class", "WsdlCache",
+    "RetryPolicy", "RateLimiter",
     "MagesoapError", "UsageError", "MagentoFault", "UnknownFault", "InternalFault", "AccessDenied",
     "InvalidApiPath", "ResourcePathNotCallable", "SessionExpired", "InvalidRequestParam",
     "ResourceFault", "NotFound", "InvalidData", "Conflict", "OperationFailed", "ServerFault",

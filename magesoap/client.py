@@ -94,6 +94,7 @@ class Client:
         proxies: dict[str, str] | None = None,
         user_agent: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: float | None = None,
         wsdl_cache: WsdlCache | str | os.PathLike[str] | None | bool = True,
         http: HttpClient | None = None,
         **transport_options: Any,
@@ -105,7 +106,7 @@ class Client:
         self.url = url
         self.http = http or HttpClient(
             timeout=timeout, verify=verify, cert=cert, auth=auth, proxies=proxies,
-            user_agent=user_agent, max_response_bytes=max_response_bytes,
+            user_agent=user_agent, max_response_bytes=max_response_bytes, rate_limit=rate_limit,
         )
         transport_cls = TRANSPORTS[protocol]
         if transport_cls.wsdl_query is not None:
@@ -128,7 +129,9 @@ class Client:
         return session_id
 
     def startSession(self) -> str:  # noqa: N802
-        return self.transport.start_session()
+        session_id = self.transport.start_session()
+        self.http.secrets.add(session_id)
+        return session_id
 
     def endSession(self, sessionId: str) -> bool:  # noqa: N802, N803
         return self.transport.end_session(sessionId)

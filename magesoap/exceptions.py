@@ -104,6 +104,8 @@ def _rebuild_fault(cls, message, state):
 
 
 class UnknownFault(MagentoFault):
+    """The store failed without saying why: its ``var/log/exception.log`` and ``system.log`` do."""
+
     code, fault_name = 0, "unknown"
 
 
@@ -127,6 +129,9 @@ class InvalidApiPath(MagentoFault):
 
 
 class ResourcePathNotCallable(MagentoFault):
+    """The path names a resource the store knows, but its model or method cannot be called (a
+    broken or half-removed module, or a method name with a typo in its case)."""
+
     code, fault_name = 4, "resource_path_not_callable"
 
 
@@ -137,6 +142,9 @@ class SessionExpired(MagentoFault):
 
 
 class InvalidRequestParam(MagentoFault):
+    """A required argument is missing or of the wrong kind: compare the call with the method's
+    signature; ``var/log/exception.log`` names the parameter."""
+
     code, fault_name = 6, "invalid_request_param"
 
 
@@ -199,7 +207,17 @@ class TLSError(TransportError):
 
 
 class HTTPStatusError(TransportError):
-    hint = "Check the store URL: the API lives at /api/..., or /index.php/api/... without URL rewrites."
+    retry_after: float | None = None  # seconds the store asked to wait (429, 503)
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        if self.status in (401, 403):
+            return "The web server refused the request: HTTP basic auth (`auth=`), an IP allow-list or a WAF."
+        if self.status == 429:
+            return "The store (or a proxy) limits the request rate: slow down (`rate_limit=`)."
+        if self.status is not None and self.status >= 500:
+            return "The store failed: look at its var/report and var/log; calls that read are retried."
+        return "Check the store URL: the API lives at /api/..., or /index.php/api/... without URL rewrites."
 
 
 class UnexpectedResponse(TransportError):

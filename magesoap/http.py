@@ -7,6 +7,7 @@ response that an error shows.
 """
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any, Mapping
 import requests
 
 from ._version import __version__
+from .retry import RateLimiter
 from .exceptions import (
     ConnectionFailed,
     HTTPStatusError,
@@ -24,6 +26,8 @@ from .exceptions import (
     UnexpectedResponse,
 )
 
+log = logging.getLogger("magesoap.http")
+_SESSION_ID = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds: list calls on big catalogs are slow
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
@@ -34,6 +38,7 @@ class HttpResponse:
     content_type: str
     body: bytes
     url: str
+    retry_after: float | None = None  # seconds, from a Retry-After header
 
 
 class HttpClient:
@@ -49,6 +54,7 @@ class HttpClient:
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: "float | RateLimiter | None" = None,
         session: requests.Session | None = None,
     ):
         if timeout is None:
@@ -60,6 +66,7 @@ class HttpClient:
             )
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
+        self.rate_limiter = RateLimiter(rate_limit) if isinstance(rate_limit, (int, float)) else rate_limit
         self.session = session or requests.Session()
         self.session.verify = verify
         self.session.cert = cert
@@ -73,7 +80,15 @@ class HttpClient:
         return f"<HttpClient timeout={self.timeout!r}>"
 
     def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpResponse:
-        return self._send("POST", url, data=body, headers=dict(headers))
+        """One API request: rate-limited, and dumped (secrets masked) at DEBUG level."""
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("POST %s\n%s", url, self.redact(body.decode("utf-8", "replace")))
+        resp = self._send("POST", url, data=body, headers=dict(headers))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("HTTP %s from %s\n%s", resp.status, url, self.redact(resp.body.decode("utf-8", "replace")))
+        return resp
 
     def get(self, url: str) -> HttpResponse:
         return self._send("GET", url)
@@ -82,7 +97,8 @@ class HttpClient:
         try:
             with self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs) as resp:
                 body = self._read(resp, url)
-                return HttpResponse(resp.status_code, resp.headers.get("Content-Type", ""), body, url)
+                return HttpResponse(resp.status_code, resp.headers.get("Content-Type", ""), body, url,
+                                    _retry_after(resp.headers.get("Retry-After")))
         except requests.exceptions.SSLError as exc:
             raise TLSError(f"TLS handshake failed: {_reason(exc)}", url=url) from None
         except requests.exceptions.Timeout:
@@ -123,15 +139,36 @@ class HttpClient:
             what = f"something else: {self._snippet(head[:160])!r}"
         message = f"expected {expected}, got {what}"
         if resp.status >= 400 and not head.startswith((b"<?xml", b"{")):
-            return HTTPStatusError(message, url=resp.url, status=resp.status)
+            error = HTTPStatusError(message, url=resp.url, status=resp.status)
+            error.retry_after = resp.retry_after
+            return error
         return UnexpectedResponse(message, url=resp.url, status=resp.status)
 
-    def _snippet(self, raw: bytes) -> str:
-        text = " ".join(raw.decode("utf-8", "replace").split())
+    def redact(self, text: str) -> str:
+        """``text`` with every API key and password this client has seen masked, and anything
+        shaped like a Magento session id (32 hex digits), which may not be known yet."""
         for secret in self.secrets:
             if secret:
                 text = text.replace(secret, "***")
-        return text[:200]
+        return _SESSION_ID.sub("***", text)
+
+    def _snippet(self, raw: bytes) -> str:
+        return self.redact(" ".join(raw.decode("utf-8", "replace").split()))[:200]
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+        import time as _time
+
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - _time.time())
+        except (TypeError, ValueError):
+            return None
 
 
 def _reason(exc: Exception) -> str:

@@ -9,6 +9,9 @@
 
 A session that expires (fault 5) is renewed by logging in again, once, and the call is sent
 again: fault 5 means the store refused the call before running it, so this is safe for writes.
+Transient failures (connection errors, timeouts, HTTP 5xx/429) are retried with backoff for calls
+that read; for writes only where the caller says so (``retry_writes=True``): see
+:mod:`magesoap.retry`.
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from typing import Any, Callable, Sequence, TypeVar
 from ._secret import Secret
 from .client import Client, normalize_calls
 from .exceptions import MagentoFault, MagesoapError, SessionExpired, UsageError, make_fault
+from .model import api_model
+from .retry import NO_RETRY, RetryPolicy, with_retries
 from .transports.base import is_fault_entry
 
 log = logging.getLogger("magesoap")
@@ -29,11 +34,15 @@ T = TypeVar("T")
 class Session:
     """A logged-in session on one store, over one protocol."""
 
-    def __init__(self, client: Client, username: str, api_key: str, *, relogin: bool = True):
+    def __init__(
+        self, client: Client, username: str, api_key: str, *, relogin: bool = True,
+        retry: RetryPolicy = RetryPolicy(),
+    ):
         self.client = client
         self.username = username
         self._api_key = Secret(api_key)
         self.relogin = relogin
+        self.retry = retry
         self._session: Secret | None = None
         self._lock = threading.Lock()
 
@@ -58,7 +67,11 @@ class Session:
         return self
 
     def _login(self) -> None:
-        self._session = Secret(self.client.login(self.username, self._api_key.reveal()))
+        """Log in, retrying transient failures (a refused login is a fault: never retried)."""
+        session_id = with_retries(
+            lambda: self.client.login(self.username, self._api_key.reveal()), self.retry, on_retry=self._retrying("login")
+        )
+        self._session = Secret(session_id)
 
     def close(self) -> None:
         """End the session on the store; an already expired one is fine."""
@@ -85,11 +98,16 @@ class Session:
 
     # ---------------------------------------------------------------- the API
 
-    def call(self, path: str, args: Any = None) -> Any:
-        """Call one resource method (``catalog_product.info``, aliases like ``product.info`` too)."""
-        return self._run(path, lambda sid: self.client.call(sid, path, args))
+    def call(self, path: str, args: Any = None, *, retry_writes: bool = False) -> Any:
+        """Call one resource method (``catalog_product.info``, aliases like ``product.info`` too).
 
-    def multi_call(self, calls: Sequence[Any], *, break_on_error: bool = False) -> list[Any]:
+        ``retry_writes=True`` lets a call that writes be retried after a transient failure: only
+        where running it twice is harmless.
+        """
+        read = retry_writes or api_model().is_read(path)
+        return self._run(path, lambda sid: self.client.call(sid, path, args), read=read)
+
+    def multi_call(self, calls: Sequence[Any], *, break_on_error: bool = False, retry_writes: bool = False) -> list[Any]:
         """Run several calls in one request where the protocol allows.
 
         Returns one entry per call that ran: its result, or the typed :class:`MagentoFault`
@@ -98,20 +116,21 @@ class Session:
         """
         specs = normalize_calls(calls)
         options = {"break": True} if break_on_error else None
-        entries = self._run("multiCall", lambda sid: self.client.multiCall(sid, specs, options))
+        read = retry_writes or all(api_model().is_read(path) for path, _ in specs)
+        entries = self._run("multiCall", lambda sid: self.client.multiCall(sid, specs, options), read=read)
         return [
             self._fault_entry(entry, path) if is_fault_entry(entry) else entry
             for entry, (path, _args) in zip(entries, specs)
         ]
 
     def resources(self) -> list[dict]:
-        return self._run("resources", self.client.resources)
+        return self._run("resources", self.client.resources, read=True)
 
     def global_faults(self) -> list[dict]:
-        return self._run("globalFaults", self.client.globalFaults)
+        return self._run("globalFaults", self.client.globalFaults, read=True)
 
     def resource_faults(self, resource_name: str) -> list[dict]:
-        return self._run("resourceFaults", lambda sid: self.client.resourceFaults(sid, resource_name))
+        return self._run("resourceFaults", lambda sid: self.client.resourceFaults(sid, resource_name), read=True)
 
     @property
     def wsi(self) -> bool | None:
@@ -138,14 +157,21 @@ class Session:
             path=path, protocol=self.protocol, raw=entry,
         )
 
-    def _run(self, what: str, send: Callable[[str], T]) -> T:
+    def _retrying(self, what: str) -> Callable[[int, BaseException, float], None]:
+        def report(attempt: int, error: BaseException, wait: float) -> None:
+            log.warning("%s %s: %s; retry %d in %.1f s", self.protocol, what, type(error).__name__, attempt, wait)
+
+        return report
+
+    def _run(self, what: str, send: Callable[[str], T], *, read: bool) -> T:
         stale = self._session
         if stale is None:
             raise UsageError("this session is not logged in: use magesoap.connect() or Session.open()")
+        policy = self.retry if read else NO_RETRY
         started = time.perf_counter()
         try:
             try:
-                result = send(stale.reveal())
+                result = with_retries(lambda: send(stale.reveal()), policy, on_retry=self._retrying(what))
             except SessionExpired:
                 if not self.relogin:
                     raise
@@ -153,7 +179,8 @@ class Session:
                 with self._lock:
                     if self._session is stale:  # another thread may have renewed it already
                         self._login()
-                result = send(self._session.reveal())  # type: ignore[union-attr]
+                fresh = self._session
+                result = with_retries(lambda: send(fresh.reveal()), policy, on_retry=self._retrying(what))  # type: ignore[union-attr]
         except MagentoFault as fault:
             log.info("%s %s fault %s (%.0f ms)", self.protocol, what, fault.code, _ms(started))
             raise
@@ -213,8 +240,10 @@ class _V2Proxy:
         transport = self._session.client.transport
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            method = api_model().by_v2_operation(operation)
             return self._session._run(
-                operation, lambda sid: transport.call_operation(sid, operation, args, kwargs)  # type: ignore[attr-defined]
+                operation, lambda sid: transport.call_operation(sid, operation, args, kwargs),  # type: ignore[attr-defined]
+                read=bool(method and method.read),
             )
 
         call.__name__ = operation
@@ -228,11 +257,13 @@ def connect(
     protocol: str | None = None,
     *,
     relogin: bool = True,
+    retry: RetryPolicy = RetryPolicy(),
     **options: Any,
 ) -> Session:
     """Log in to the store at ``url`` and return the :class:`Session` (a context manager).
 
     ``options`` go to :class:`~magesoap.Client`: ``timeout``, ``verify``, ``auth``, ``proxies``,
-    ``wsdl_cache`` ...
+    ``rate_limit``, ``wsdl_cache`` ... ``retry`` sets the retries of calls that read
+    (``magesoap.RetryPolicy(attempts=1)`` turns them off).
     """
-    return Session(Client(url, protocol, **options), username, api_key, relogin=relogin).open()
+    return Session(Client(url, protocol, **options), username, api_key, relogin=relogin, retry=retry).open()

@@ -431,7 +431,8 @@ class FakeStoreServer:
     """The fake store on ``127.0.0.1``, on a free port, in a thread. ``url`` is its base URL.
 
     ``latency`` (seconds) is added to every request; ``requests`` counts them per path;
-    ``override`` may map a path to a canned (status, content type, body) for hostile-response tests.
+    ``override`` may map a path to a canned (status, content type, body) for hostile-response tests;
+    ``failures`` to HTTP statuses the next POSTs get (an error page) before the store works again.
     """
 
     def __init__(self, store: FakeMagento | None = None, *, namespace: str = "urn:OpenMage", latency: float = 0.0,
@@ -441,6 +442,7 @@ class FakeStoreServer:
         self.latency = latency
         self.requests: dict[str, int] = {}
         self.override: dict[str, tuple[int, str, bytes]] = {}
+        self.failures: dict[str, list[int]] = {}  # path -> HTTP statuses to answer before working again
         self.front = FrontEnds(self.store, namespace)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -466,6 +468,8 @@ class FakeStoreServer:
         self.requests[path] = self.requests.get(path, 0) + 1
         if path in self.override:
             return self.override[path]
+        if self.failures.get(path) and method == "POST":
+            return self.failures[path].pop(0), "text/html; charset=UTF-8", HTML_ERROR_PAGE
         xml = "text/xml; charset=utf-8"
         if path == "/api/soap/":
             if method == "GET" and parts.query == "wsdl":
@@ -501,6 +505,8 @@ class FakeStoreServer:
                 self.send_header("Content-Type", content_type)
                 if content_type.startswith("text/xml"):
                     self.send_header("Content-Type", "text/xml; charset=UTF-8")  # the real store repeats it
+                if status in (429, 503):
+                    self.send_header("Retry-After", "0")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
