@@ -41,19 +41,30 @@ class WsdlCache:
     def path(self, url: str) -> Path:
         return self.directory / f"{self.key(url)}.wsdl"
 
-    def get(self, url: str) -> bytes | None:
-        """The cached text for ``url``, or None where there is none usable."""
-        path = self.path(url)
+    def _meta(self, url: str) -> dict | None:
         try:
-            meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
-            if meta.get("url") != url:
+            meta = json.loads(self.path(url).with_suffix(".json").read_text("utf-8"))
+            if not isinstance(meta, dict) or meta.get("url") != url:
                 return None
             if self.max_age is not None and time.time() - float(meta.get("fetched", 0)) > self.max_age:
                 return None
-            body = path.read_bytes()
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (OSError, ValueError, TypeError):
             return None
-        return body if meta.get("sha256") == digest(body) else None
+        return meta
+
+    def get(self, url: str) -> bytes | None:
+        """The cached text for ``url``, or None where there is none usable."""
+        meta = self._meta(url)
+        try:
+            body = self.path(url).read_bytes() if meta else None
+        except OSError:
+            return None
+        return body if body is not None and meta.get("sha256") == digest(body) else None  # type: ignore[union-attr]
+
+    def known_digest(self, url: str) -> str | None:
+        """The SHA-256 of the cached WSDL text for ``url``, without reading the text."""
+        meta = self._meta(url)
+        return meta.get("sha256") if meta and self.path(url).exists() else None
 
     def put(self, url: str, body: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,7 @@ class SoapV2Transport(Transport):
     @property
     def codec(self) -> V2Codec:
         if self._codec is None:
-            description = self._describe(fetch_wsdl(self.wsdl_url, self.http, self.wsdl_cache))
+            description = self._load_description()
             if self._forced_wsi is not None and self._forced_wsi != description.wsi:
                 raise UsageError(
                     f"wsi={self._forced_wsi} was asked, but the store serves a "
@@ -50,20 +50,28 @@ class SoapV2Transport(Transport):
             self._codec = V2Codec(description)
         return self._codec
 
-    def _describe(self, body: bytes) -> ServiceDescription:
-        """The WSDL read into a description, from the cache where this exact text was read before."""
-        cache, key = self.wsdl_cache, digest(body)
-        if cache is not None:
-            cached = cache.get_parsed("v2", key)
+    def _load_description(self) -> ServiceDescription:
+        """The store's service description: from the cache where this exact WSDL text was read
+        before (a warm start then reads neither the WSDL nor the network), else from the WSDL."""
+        cache = self.wsdl_cache
+        known = cache.known_digest(self.wsdl_url) if cache is not None else None
+        if known is not None:
+            cached = self._cached_description(known)
             if cached is not None:
-                try:
-                    return ServiceDescription.from_dict(cached)
-                except (KeyError, TypeError, ValueError):
-                    pass  # written by another version: read the WSDL again
-        description = ServiceDescription.from_wsdl(body)
+                return cached
+        body = fetch_wsdl(self.wsdl_url, self.http, cache)
+        key = digest(body)
+        description = self._cached_description(key) or ServiceDescription.from_wsdl(body)
         if cache is not None:
             cache.put_parsed("v2", key, description.to_dict())
         return description
+
+    def _cached_description(self, key: str) -> ServiceDescription | None:
+        data = self.wsdl_cache.get_parsed("v2", key) if self.wsdl_cache is not None else None
+        try:
+            return ServiceDescription.from_dict(data) if data is not None else None
+        except (KeyError, TypeError, ValueError):
+            return None  # written by another version, or damaged: read the WSDL again
 
     @property
     def service(self) -> ServiceDescription:
