@@ -19,6 +19,7 @@ from .exceptions import (
     MagesoapError,
     NotFound,
     OperationFailed,
+    OutcomeUnknown,
     ResourceFault,
     ResourcePathNotCallable,
     ServerFault,
@@ -42,5 +43,5 @@ __all__ = [
     "MagesoapError", "UsageError", "MagentoFault", "UnknownFault", "InternalFault", "AccessDenied",
     "InvalidApiPath", "ResourcePathNotCallable", "SessionExpired", "InvalidRequestParam",
     "ResourceFault", "NotFound", "InvalidData", "Conflict", "OperationFailed", "ServerFault",
-    "TransportError", "ConnectionFailed", "Timeout", "TLSError", "HTTPStatusError", "UnexpectedResponse",
+    "TransportError", "OutcomeUnknown", "ConnectionFailed", "Timeout", "TLSError", "HTTPStatusError", "UnexpectedResponse",
 ]

@@ -17,6 +17,7 @@
     │   └── ServerFault                a PHP-level error, not a Magento fault (SOAP-ENV:Server,
     │                                  XML-RPC 620/623/632, HTTP 500 with a SOAP fault)
     └── TransportError                 nothing usable came back
+        ├── OutcomeUnknown             a write was sent and no clear answer came: it may have run
         ├── ConnectionFailed, Timeout, TLSError
         ├── HTTPStatusError            a status that carries no API answer (404, 401, 503 ...)
         └── UnexpectedResponse         HTML, truncated or foreign XML, a DOCTYPE, too large ...
@@ -176,13 +177,18 @@ class ServerFault(MagentoFault):
 
 
 class TransportError(MagesoapError):
-    """Nothing usable came back from the store."""
+    """Nothing usable came back from the store.
+
+    ``sent`` is False only where the request certainly never reached the store (the connection
+    was refused or never made); otherwise the store may have acted on it.
+    """
 
     hint = ""
 
-    def __init__(self, message: str, *, url: str | None = None, status: int | None = None):
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None, sent: bool = True):
         self.url = url
         self.status = status
+        self.sent = sent
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -192,6 +198,25 @@ class TransportError(MagesoapError):
         if self.url:
             text += f" ({self.url})"
         return f"{text}. {self.hint}" if self.hint else text
+
+
+class OutcomeUnknown(TransportError):
+    """A call that writes was sent, and no clear answer came back: the store may or may not have
+    applied it. Check the store before sending it again (magesoap never resends a write by itself).
+
+    ``cause`` is the transport error; ``writes`` lists (index, path) of every write whose outcome
+    is unknown (one for a call, each write of a multiCall); ``completed`` holds the results of the
+    calls of a batch known to have run before it (SOAP v2 runs a batch call by call).
+    """
+
+    hint = "The store may have applied it: check before sending it again."
+
+    def __init__(self, message: str, *, cause: TransportError, writes: list[tuple[int, str]],
+                 completed: list | None = None):
+        super().__init__(message, url=cause.url, status=cause.status)
+        self.cause = cause
+        self.writes = writes
+        self.completed = completed or []
 
 
 class ConnectionFailed(TransportError):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import requests
+import urllib3.exceptions
 
 from ._version import __version__
 from .retry import RateLimiter
@@ -100,11 +101,15 @@ class HttpClient:
                 return HttpResponse(resp.status_code, resp.headers.get("Content-Type", ""), body, url,
                                     _retry_after(resp.headers.get("Retry-After")))
         except requests.exceptions.SSLError as exc:
-            raise TLSError(f"TLS handshake failed: {_reason(exc)}", url=url) from None
+            raise TLSError(f"TLS handshake failed: {_reason(exc)}", url=url, sent=False) from None
+        except requests.exceptions.ConnectTimeout:
+            raise Timeout(f"could not connect within {self.timeout} s", url=url, sent=False) from None
         except requests.exceptions.Timeout:
             raise Timeout(f"no answer within {self.timeout} s", url=url) from None
         except requests.exceptions.ConnectionError as exc:
-            raise ConnectionFailed(f"cannot connect: {_reason(exc)}", url=url) from None
+            if _never_connected(exc):
+                raise ConnectionFailed(f"cannot connect: {_reason(exc)}", url=url, sent=False) from None
+            raise ConnectionFailed(f"the connection broke: {_reason(exc)}", url=url) from None
         except requests.exceptions.RequestException as exc:
             raise TransportError(f"HTTP request failed: {_reason(exc)}", url=url) from None
 
@@ -154,6 +159,13 @@ class HttpClient:
 
     def _snippet(self, raw: bytes) -> str:
         return self.redact(" ".join(raw.decode("utf-8", "replace").split()))[:200]
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    """True where no connection was made, so the request cannot have reached the store."""
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -22,7 +22,16 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from ._secret import Secret
 from .client import Client, normalize_calls
-from .exceptions import MagentoFault, MagesoapError, SessionExpired, UsageError, make_fault
+from .exceptions import (
+    HTTPStatusError,
+    MagentoFault,
+    MagesoapError,
+    OutcomeUnknown,
+    SessionExpired,
+    TransportError,
+    UsageError,
+    make_fault,
+)
 from .model import api_model
 from .retry import NO_RETRY, RetryPolicy, with_retries
 from .transports.base import is_fault_entry
@@ -105,7 +114,17 @@ class Session:
         where running it twice is harmless.
         """
         read = retry_writes or api_model().is_read(path)
-        return self._run(path, lambda sid: self.client.call(sid, path, args), read=read)
+
+        def send(session_id: str) -> Any:
+            try:
+                return self.client.call(session_id, path, args)
+            except TransportError as error:
+                if not read and maybe_applied(error):
+                    raise OutcomeUnknown(f"{path} was sent and no clear answer came back ({error.args[0]})",
+                                         cause=error, writes=[(0, path)]) from error
+                raise
+
+        return self._run(path, send, read=read)
 
     def multi_call(self, calls: Sequence[Any], *, break_on_error: bool = False, retry_writes: bool = False) -> list[Any]:
         """Run several calls in one request where the protocol allows.
@@ -117,7 +136,29 @@ class Session:
         specs = normalize_calls(calls)
         options = {"break": True} if break_on_error else None
         read = retry_writes or all(api_model().is_read(path) for path, _ in specs)
-        entries = self._run("multiCall", lambda sid: self.client.multiCall(sid, specs, options), read=read)
+        done: list[Any] = []  # entries of calls known to have run (SOAP v2 goes call by call)
+
+        def send(session_id: str) -> list[Any]:
+            try:
+                return done + self.client.multiCall(session_id, specs[len(done):], options)
+            except (SessionExpired, TransportError) as error:
+                partial = hasattr(error, "completed")
+                done.extend(getattr(error, "completed", ()))
+                if isinstance(error, TransportError) and not read and maybe_applied(error):
+                    pending = specs[len(done):]
+                    in_flight = pending[:1] if partial else pending  # a whole request's worth, or one call
+                    writes = [(len(done) + i, p) for i, (p, _) in enumerate(in_flight) if not api_model().is_read(p)]
+                    if writes:
+                        raise OutcomeUnknown(
+                            f"a batch with {len(writes)} write(s) was sent and no clear answer came back "
+                            f"({error.args[0]})", cause=error, writes=writes,
+                            completed=self._entries(done, specs)) from error
+                raise
+
+        entries = self._run("multiCall", send, read=read)
+        return self._entries(entries, specs)
+
+    def _entries(self, entries: list[Any], specs: Sequence[tuple[str, Any]]) -> list[Any]:
         return [
             self._fault_entry(entry, path) if is_fault_entry(entry) else entry
             for entry, (path, _args) in zip(entries, specs)
@@ -189,6 +230,14 @@ class Session:
             raise
         log.info("%s %s ok (%.0f ms)", self.protocol, what, _ms(started))
         return result
+
+
+def maybe_applied(error: TransportError) -> bool:
+    """Whether the store may have acted on a request that failed this way."""
+    if isinstance(error, OutcomeUnknown) or not error.sent:
+        return False
+    # a 4xx page comes from the web server or a proxy in front of PHP: nothing ran
+    return not (isinstance(error, HTTPStatusError) and error.status is not None and 400 <= error.status < 500)
 
 
 def _ms(started: float) -> float:

@@ -24,16 +24,17 @@ def test_reads_are_retried_through_5xx(server) -> None:
 def test_writes_are_not_retried_unless_asked(server) -> None:
     with magesoap.connect(server.url, "apiuser", "apikey123", retry=FAST) as mage:
         server.failures["/api/soap/"] = [503]
-        with pytest.raises(HTTPStatusError) as caught:
+        with pytest.raises(magesoap.OutcomeUnknown) as caught:
             mage.call("product_stock.update", ["SKU-1", {"qty": 2}])
-        assert caught.value.status == 503
+        assert caught.value.cause.status == 503 and caught.value.writes == [(0, "product_stock.update")]
         assert server.store.products[1]["qty"] == "100.0000"
         server.failures["/api/soap/"] = [503]
         assert mage.call("product_stock.update", ["SKU-1", {"qty": 2}], retry_writes=True) is True
         assert server.store.products[1]["qty"] == "2.0000"
         server.failures["/api/soap/"] = [502]
-        with pytest.raises(HTTPStatusError):  # a batch with one write is a write
+        with pytest.raises(magesoap.OutcomeUnknown) as caught:  # a batch with one write is a write
             mage.multi_call([("product.info", ["SKU-1"]), ("product_stock.update", ["SKU-1", {"qty": 3}])])
+        assert caught.value.writes == [(1, "product_stock.update")]
 
 
 def test_gives_up_after_the_attempts(server) -> None:

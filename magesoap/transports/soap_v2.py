@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..exceptions import InvalidApiPath, MagentoFault, UnexpectedResponse, UsageError
+from ..exceptions import (
+    InvalidApiPath,
+    MagentoFault,
+    SessionExpired,
+    TransportError,
+    UnexpectedResponse,
+    UsageError,
+)
 from ..facade import v2_operation, v2_values
 from ..http import HttpClient
 from ..model import api_model
@@ -126,13 +133,18 @@ class SoapV2Transport(Transport):
         return self.invoke_named(operation.name, values, path)
 
     def multi_call(self, session_id: str, calls: Sequence[CallSpec], break_on_error: bool = False) -> list[Any]:
+        """Call by call. Where the session expires or the transport fails part-way, the error
+        carries ``completed``: the entries of the calls that ran, so the session manager can
+        log in again and go on from the first call that did not run, or say which write's
+        outcome is unknown."""
         entries: list[Any] = []
-        for index, (path, args) in enumerate(calls):
+        for path, args in calls:
             try:
                 entries.append(self.call(session_id, path, args))
+            except (SessionExpired, TransportError) as error:
+                error.completed = entries  # type: ignore[union-attr]
+                raise
             except MagentoFault as fault:
-                if index == 0 and fault.code == 5:
-                    raise  # nothing ran: the session manager may log in again and resend
                 entries.append({"isFault": True, "faultCode": None if fault.code is None else str(fault.code),
                                 "faultMessage": fault.message})
                 if break_on_error:
