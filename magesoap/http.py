@@ -11,7 +11,8 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any, Mapping
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping
 
 import requests
 import urllib3.exceptions
@@ -159,6 +160,18 @@ class HttpClient:
 
     def _snippet(self, raw: bytes) -> str:
         return self.redact(" ".join(raw.decode("utf-8", "replace").split()))[:200]
+
+
+@contextmanager
+def reading(resp: HttpResponse) -> Iterator[None]:
+    """Turn any error a decoder meets in a hostile or broken answer into UnexpectedResponse."""
+    try:
+        yield
+    except (ValueError, TypeError, LookupError, AttributeError, RecursionError, OverflowError) as exc:
+        raise UnexpectedResponse(
+            f"an answer magesoap cannot read ({type(exc).__name__}: {str(exc)[:120]})",
+            url=resp.url, status=resp.status,
+        ) from None
 
 
 def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:

@@ -432,7 +432,7 @@ class FakeStoreServer:
 
     ``latency`` (seconds) is added to every request; ``requests`` counts them per path;
     ``override`` may map a path to a canned (status, content type, body) for hostile-response tests;
-    ``failures`` to HTTP statuses the next POSTs get (an error page) before the store works again.
+    ``failures`` to HTTP statuses the next POSTs get (an error page; 0 serves that one normally).
     """
 
     def __init__(self, store: FakeMagento | None = None, *, namespace: str = "urn:OpenMage", latency: float = 0.0,
@@ -466,10 +466,12 @@ class FakeStoreServer:
         parts = urlsplit(raw_path)
         path = parts.path.replace("/index.php", "", 1)
         self.requests[path] = self.requests.get(path, 0) + 1
-        if path in self.override:
+        if path in self.override and method == "POST":
             return self.override[path]
         if self.failures.get(path) and method == "POST":
-            return self.failures[path].pop(0), "text/html; charset=UTF-8", HTML_ERROR_PAGE
+            status = self.failures[path].pop(0)
+            if status:
+                return status, "text/html; charset=UTF-8", HTML_ERROR_PAGE
         xml = "text/xml; charset=utf-8"
         if path == "/api/soap/":
             if method == "GET" and parts.query == "wsdl":

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 from ..exceptions import MagentoFault, ServerFault, UnexpectedResponse, UsageError, make_fault
 from ..model import api_model
+from ..http import HttpResponse
 from .base import Transport
 
 #: JSON-RPC's own error codes: the request, not Magento, was refused
@@ -34,9 +35,13 @@ class JsonRpcTransport(Transport):
         except (TypeError, ValueError) as exc:
             raise UsageError(f"cannot send these arguments as JSON: {exc}") from None
         resp = self.http.post(self.endpoint, body.encode("utf-8"), {"Content-Type": "application/json"})
+        return self.decode(resp, request_id, path)
+
+    def decode(self, resp: HttpResponse, request_id: int, path: str | None = None) -> Any:
+        """The result of a JSON-RPC answer, or the typed fault it carries (no I/O)."""
         try:
             answer = json.loads(resp.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise self.http.unexpected(resp, "a JSON-RPC response") from None
         if not isinstance(answer, dict) or not ("result" in answer or "error" in answer):
             raise UnexpectedResponse("JSON that is not a JSON-RPC response", url=resp.url, status=resp.status)
@@ -47,6 +52,9 @@ class JsonRpcTransport(Transport):
         error = answer.get("error")
         if error is not None:
             raise self._fault(error, path)
+        if "result" not in answer:
+            raise UnexpectedResponse("a JSON-RPC answer with neither result nor error", url=resp.url,
+                                     status=resp.status)
         return answer["result"]
 
     def _fault(self, error: Any, path: str | None) -> MagentoFault:

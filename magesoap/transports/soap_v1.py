@@ -14,7 +14,7 @@ from lxml import etree
 
 from .. import soapenc, xmlsafe
 from ..exceptions import UnexpectedResponse, UsageError, make_fault
-from ..http import HttpClient, HttpResponse
+from ..http import HttpClient, HttpResponse, reading
 from ..wsdl import WSDL_NS, WsdlCache, fetch_wsdl, target_namespace
 from .base import Transport
 
@@ -104,6 +104,10 @@ class SoapV1Transport(Transport):
             "Content-Type": "text/xml; charset=utf-8",
             "SOAPAction": f'"{service.actions.get(method, "")}"',
         }
-        resp = self.http.post(self.endpoint, body, headers)
-        wrapper = parse_soap_response(resp, self.http, f"{method}Response", path=path, protocol=self.protocol)
-        return soapenc.decode(wrapper[0]) if len(wrapper) else None
+        return self.decode(self.http.post(self.endpoint, body, headers), method, path)
+
+    def decode(self, resp: HttpResponse, method: str, path: str | None = None) -> Any:
+        """The result in the store's answer to ``method``, or the typed fault it carries (no I/O)."""
+        with reading(resp):
+            wrapper = parse_soap_response(resp, self.http, f"{method}Response", path=path, protocol=self.protocol)
+            return soapenc.decode(wrapper[0]) if len(wrapper) else None

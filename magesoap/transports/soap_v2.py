@@ -22,7 +22,7 @@ from ..exceptions import (
     UsageError,
 )
 from ..facade import v2_operation, v2_values
-from ..http import HttpClient
+from ..http import HttpClient, HttpResponse, reading
 from ..model import api_model
 from ..v2codec import ServiceDescription, V2Codec
 from ..wsdl import WsdlCache, digest, fetch_wsdl
@@ -104,10 +104,15 @@ class SoapV2Transport(Transport):
         operation = codec.desc.operations[method]
         body = codec.envelope(operation, values)
         headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{operation.action}"'}
-        resp = self.http.post(self.endpoint, body, headers)
-        wrapper = parse_soap_response(resp, self.http, operation.output_element, path=path or method,
-                                      protocol=self.protocol)
-        return codec.result(operation, wrapper)
+        return self.decode(self.http.post(self.endpoint, body, headers), method, path)
+
+    def decode(self, resp: HttpResponse, method: str, path: str | None = None) -> Any:
+        """The result in the store's answer to operation ``method``, or its typed fault (no I/O)."""
+        operation = self.codec.desc.operations[method]
+        with reading(resp):
+            wrapper = parse_soap_response(resp, self.http, operation.output_element, path=path or method,
+                                          protocol=self.protocol)
+            return self.codec.result(operation, wrapper)
 
     def call_operation(self, session_id: str, operation: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         """``mage.v2.catalogProductInfo("SKU-1")``: a v2 operation by its own name."""

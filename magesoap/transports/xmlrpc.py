@@ -13,6 +13,7 @@ from typing import Any, Sequence
 from xml.parsers.expat import ExpatError
 
 from ..exceptions import ServerFault, UnexpectedResponse, UsageError, make_fault
+from ..http import HttpResponse, reading
 from .base import CallSpec, Transport, multi_call_without_break, wire_calls
 
 #: Zend_XmlRpc_Server's own fault codes (620 unknown method, 623 signature mismatch, 63x bad request)
@@ -45,17 +46,22 @@ class XmlRpcTransport(Transport):
         except (TypeError, OverflowError) as exc:
             raise UsageError(f"cannot send these arguments over XML-RPC: {exc}") from None
         resp = self.http.post(self.endpoint, body.encode("utf-8"), {"Content-Type": "text/xml; charset=utf-8"})
+        return self.decode(resp, path)
+
+    def decode(self, resp: HttpResponse, path: str | None = None) -> Any:
+        """The value in an XML-RPC answer, or the typed fault it carries (no I/O)."""
         head = resp.body.lstrip()[:512].lower()
         if not head.startswith(b"<") or b"<html" in head:
             raise self.http.unexpected(resp, "an XML-RPC response")
         try:
-            return loads(resp.body)
+            with reading(resp):
+                return loads(resp.body)
         except xmlrpc.client.Fault as fault:
             code, message = fault.faultCode, str(fault.faultString)
             if isinstance(code, int) and code in _SERVER_CODES:
                 raise ServerFault(message, code=code, resource=path, protocol=self.protocol) from None
             raise make_fault(code, message, path=path, protocol=self.protocol) from None
-        except (ExpatError, xmlrpc.client.ResponseError, TypeError, ValueError, KeyError, IndexError) as exc:
+        except (ExpatError, xmlrpc.client.ResponseError, UnicodeError) as exc:
             raise UnexpectedResponse(f"not a valid XML-RPC response ({exc})", url=resp.url, status=resp.status) from None
 
     def call(self, session_id: str, path: str, args: Any = None) -> Any:
