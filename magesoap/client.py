@@ -121,16 +121,16 @@ class Client:
         return self.transport.endpoint
 
     def login(self, username: str, apiKey: str) -> str:  # noqa: N803 - Magento's own name
-        self.http.secrets.add(apiKey)
+        self.http.add_secret(apiKey)
         session_id = self.transport.login(username, apiKey)
         if not isinstance(session_id, str) or not session_id:
             raise UnexpectedResponse("login answered without a session id")
-        self.http.secrets.add(session_id)
+        self.http.add_secret(session_id)
         return session_id
 
     def startSession(self) -> str:  # noqa: N802
         session_id = self.transport.start_session()
-        self.http.secrets.add(session_id)
+        self.http.add_secret(session_id)
         return session_id
 
     def endSession(self, sessionId: str) -> bool:  # noqa: N802, N803

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Mapping
 import requests
 import urllib3.exceptions
 
+from ._secret import Secret
 from ._version import __version__
 from .retry import RateLimiter
 from .exceptions import (
@@ -76,7 +77,7 @@ class HttpClient:
         if proxies:
             self.session.proxies.update(proxies)
         self.session.headers["User-Agent"] = user_agent or f"magesoap/{__version__}"
-        self.secrets: set[str] = set()  # masked in any response snippet an error quotes
+        self._secrets: set[Secret] = set()  # masked in every dump and in any snippet an error quotes
 
     def __repr__(self) -> str:
         return f"<HttpClient timeout={self.timeout!r}>"
@@ -150,12 +151,16 @@ class HttpClient:
             return error
         return UnexpectedResponse(message, url=resp.url, status=resp.status)
 
+    def add_secret(self, value: str) -> None:
+        """Mask ``value`` (an API key, password or session id) in whatever this client shows."""
+        if value:
+            self._secrets.add(Secret(value))
+
     def redact(self, text: str) -> str:
         """``text`` with every API key and password this client has seen masked, and anything
         shaped like a Magento session id (32 hex digits), which may not be known yet."""
-        for secret in self.secrets:
-            if secret:
-                text = text.replace(secret, "***")
+        for secret in self._secrets:
+            text = text.replace(secret.reveal(), "***")
         return _SESSION_ID.sub("***", text)
 
     def _snippet(self, raw: bytes) -> str:

@@ -33,7 +33,7 @@ def test_php_error_as_server_fault_with_http_500(soap, requests_mock) -> None:
 @pytest.mark.parametrize("status, error", [(200, magesoap.UnexpectedResponse), (503, magesoap.HTTPStatusError)])
 def test_html_error_page(soap, requests_mock, status, error) -> None:
     requests_mock.post(SOAP, status_code=status, content=HTML)
-    soap.http.secrets.add("apikey123")
+    soap.http.add_secret("apikey123")
     with pytest.raises(error, match="HTML page titled 'There has been an error processing your request'") as caught:
         soap.login("apiuser", "apikey123")
     assert "apikey123" not in str(caught.value)
