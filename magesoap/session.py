@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Sequence, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from ._secret import Secret
 from .client import Client, normalize_calls
@@ -126,14 +127,74 @@ class Session:
 
         return self._run(path, send, read=read)
 
-    def multi_call(self, calls: Sequence[Any], *, break_on_error: bool = False, retry_writes: bool = False) -> list[Any]:
-        """Run several calls in one request where the protocol allows.
+    def multi_call(
+        self,
+        calls: Sequence[Any],
+        *,
+        break_on_error: bool = False,
+        retry_writes: bool = False,
+        batch_size: int = 100,
+        workers: int = 1,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Any]:
+        """Run many calls, in as few requests as the protocol allows.
 
         Returns one entry per call that ran: its result, or the typed :class:`MagentoFault`
         instance (not raised) where it failed. With ``break_on_error`` the list stops after the
-        first failure, and no call after it ran.
+        first failure, and no call after it ran, across batches too.
+
+        Calls go ``batch_size`` to a request where the protocol has a multiCall (SOAP v1, XML-RPC,
+        JSON-RPC). ``workers`` > 1 keeps that many requests in flight at once (on SOAP v2, which
+        has no multiCall, each call is its own request); results stay in call order, and a call
+        whose request failed gets its error in place (``OutcomeUnknown`` for a write), so nothing
+        is lost. ``break_on_error`` needs the calls in order, so it takes ``workers=1``.
+        ``progress(done, total)`` is called as batches finish.
         """
         specs = normalize_calls(calls)
+        if batch_size < 1 or workers < 1:
+            raise UsageError("batch_size and workers must be at least 1")
+        if break_on_error and workers > 1:
+            raise UsageError("break_on_error runs the calls in order: use workers=1")
+        native = self.client.transport.native_multicall
+        size = batch_size if native or workers == 1 else 1
+        batches = [specs[i:i + size] for i in range(0, len(specs), size)]
+        results: list[Any] = []
+        if workers == 1:
+            for start, batch in zip(range(0, len(specs), size), batches):
+                try:
+                    entries = self._batch(batch, break_on_error, retry_writes)
+                except OutcomeUnknown as unknown:
+                    unknown.writes = [(start + i, path) for i, path in unknown.writes]
+                    unknown.completed = results + unknown.completed
+                    raise
+                results += entries
+                if progress:
+                    progress(len(results), len(specs))
+                if break_on_error and any(isinstance(e, MagentoFault) for e in entries):
+                    break
+            return results
+        done = 0
+        lock = threading.Lock()
+
+        def run(batch: list[tuple[str, Any]]) -> list[Any]:
+            nonlocal done
+            try:
+                entries = self._batch(batch, False, retry_writes)
+            except MagesoapError as error:  # in place, for each call of the batch
+                entries = [error] * len(batch)
+            with lock:
+                done += len(batch)
+                if progress:
+                    progress(done, len(specs))
+            return entries
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for entries in pool.map(run, batches):
+                results += entries
+        return results
+
+    def _batch(self, specs: list[tuple[str, Any]], break_on_error: bool, retry_writes: bool) -> list[Any]:
+        """One multiCall request (or, on SOAP v2, its emulation), with re-login and unknown outcomes."""
         options = {"break": True} if break_on_error else None
         read = retry_writes or all(api_model().is_read(path) for path, _ in specs)
         done: list[Any] = []  # entries of calls known to have run (SOAP v2 goes call by call)
@@ -155,14 +216,53 @@ class Session:
                             completed=self._entries(done, specs)) from error
                 raise
 
-        entries = self._run("multiCall", send, read=read)
-        return self._entries(entries, specs)
+        if len(specs) == 1 and not self.client.transport.native_multicall:
+            path, args = specs[0]  # one call on SOAP v2: as itself, so its fault is in place
+            try:
+                return [self.call(path, args, retry_writes=retry_writes)]
+            except MagentoFault as fault:
+                return [fault]
+        return self._entries(self._run("multiCall", send, read=read), specs)
 
     def _entries(self, entries: list[Any], specs: Sequence[tuple[str, Any]]) -> list[Any]:
         return [
             self._fault_entry(entry, path) if is_fault_entry(entry) else entry
             for entry, (path, _args) in zip(entries, specs)
         ]
+
+    def iter_list(
+        self,
+        path: str,
+        filters: dict | None = None,
+        *,
+        id_field: str = "entity_id",
+        step: int = 1000,
+        start: int = 1,
+        stop: int | None = None,
+        max_empty: int = 10,
+    ) -> Iterator[Any]:
+        """Yield the rows of a list call (``catalog_product.list``, ``order.list`` ...) window by
+        window of ids, so a catalog of any size is read in bounded memory and without the server
+        timing out on one huge answer (Magento 1 list calls have no paging).
+
+        Each request asks for ``step`` ids (``{id_field: {"in": [...]}}``, which every protocol
+        and both SOAP v2 modes carry the same way) on top of ``filters``. Without ``stop`` the walk
+        ends after ``max_empty`` windows in a row come back empty.
+        """
+        if step < 1 or max_empty < 1:
+            raise UsageError("step and max_empty must be at least 1")
+        if filters and id_field in filters:
+            raise UsageError(f"filters already constrain {id_field!r}: give the range as start/stop instead")
+        lower, empty = start, 0
+        while stop is None or lower <= stop:
+            upper = lower + step - 1 if stop is None else min(lower + step - 1, stop)
+            window = dict(filters or {}) | {id_field: {"in": list(range(lower, upper + 1))}}
+            rows = self.call(path, [window])
+            yield from rows
+            empty = 0 if rows else empty + 1
+            if stop is None and empty >= max_empty:
+                return
+            lower = upper + 1
 
     def resources(self) -> list[dict]:
         return self._run("resources", self.client.resources, read=True)

@@ -180,24 +180,51 @@ def _local(tag: str) -> str:
     return tag[tag.rfind("}") + 1:] if tag[0] == "{" else tag
 
 
-def decode(el: etree._Element) -> Any:
-    """Plain Python for one section-5 encoded element, nested to any depth."""
-    attrib = el.attrib
-    if attrib.get(_XSI_NIL) in ("true", "1"):
-        return None
-    xsi_type = attrib.get(_XSI_TYPE)
-    if xsi_type is not None:
+_SCALAR, _MAP, _ARRAY, _OTHER = range(4)
+_TRUE = ("true", "1")
+_KINDS: dict[str, tuple[int, Any]] = {}  # xsi:type value -> (kind, converter), memoised
+
+
+def _kind(xsi_type: str) -> tuple[int, Any]:
+    kind = _KINDS.get(xsi_type)
+    if kind is None:
         local = xsi_type[xsi_type.find(":") + 1:]
         scalar = SCALAR_TYPES.get(local)
         if scalar is not None:
-            return scalar(el.text or "")
-        if local == "Map":
+            kind = (_SCALAR, scalar)
+        elif local == "Map":
+            kind = (_MAP, None)
+        elif local in ("Array", "FixedArray") or local.startswith("ArrayOf"):
+            kind = (_ARRAY, None)
+        else:
+            kind = (_OTHER, None)
+        if len(_KINDS) < 4096:  # a hostile answer cannot grow it without bound
+            _KINDS[xsi_type] = kind
+    return kind
+
+
+def decode(el: etree._Element) -> Any:
+    """Plain Python for one section-5 encoded element, nested to any depth."""
+    get = el.get  # faster than el.attrib, which builds a proxy per call
+    xsi_type = get(_XSI_TYPE)
+    if xsi_type is not None:
+        kind, convert = _kind(xsi_type)
+        if kind == _SCALAR:
+            text = el.text
+            if text is None and get(_XSI_NIL) in _TRUE:
+                return None
+            return convert(text or "")
+        if get(_XSI_NIL) in _TRUE:
+            return None
+        if kind == _MAP:
             return _map(el)
-        if _ARRAY_TYPE in attrib or local in ("Array", "FixedArray") or local.startswith("ArrayOf"):
+        if kind == _ARRAY or get(_ARRAY_TYPE) is not None:
             return [decode(child) for child in el]
         if len(el) == 0:  # an enum or other simple type the table does not name, or an empty struct
             text = el.text
             return text if text and not text.isspace() else {}
+    elif get(_XSI_NIL) in _TRUE:
+        return None
     elif len(el) == 0:
         return el.text or ""
     elif _is_map(el):
@@ -216,12 +243,19 @@ def _is_map(el: etree._Element) -> bool:
 def _map(el: etree._Element) -> dict:
     result = {}
     for item in el:
-        if len(item) != 2:
-            raise UnexpectedResponse("a map item without key and value")
-        key_el, value_el = item[0], item[1]
+        try:
+            key_el, value_el = item
+        except ValueError:
+            raise UnexpectedResponse("a map item without key and value") from None
         if key_el.tag != "key":
             key_el, value_el = value_el, key_el
-        result[decode(key_el)] = decode(value_el)
+        key_type = key_el.get(_XSI_TYPE)
+        key = (key_el.text or "") if key_type is not None and key_type.endswith(":string") else decode(key_el)
+        value_type = value_el.get(_XSI_TYPE)
+        if value_type is not None and value_type.endswith(":string"):  # most values: a plain string
+            result[key] = value_el.text or ""
+        else:
+            result[key] = decode(value_el)
     return result
 
 

@@ -260,7 +260,7 @@ def _like(value: str, pattern: str) -> bool:
 
 def _matches(product: dict, filters: dict) -> bool:
     for field_name, condition in filters.items():
-        value = str(product.get(field_name, ""))
+        value = str(product.get("product_id" if field_name == "entity_id" else field_name, ""))
         if isinstance(condition, dict):
             for operator, operand in condition.items():
                 test = _OPERATORS.get(operator)

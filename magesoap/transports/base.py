@@ -27,6 +27,8 @@ class Transport(ABC):
     api_path: ClassVar[str]
     #: the query that asks the endpoint for its WSDL, for SOAP transports
     wsdl_query: ClassVar[str | None] = None
+    #: whether the protocol sends a whole batch in one request (SOAP v2 emulates it call by call)
+    native_multicall: ClassVar[bool] = True
 
     def __init__(self, endpoint: str, http: HttpClient, **options: Any):
         if options:

@@ -34,6 +34,7 @@ class SoapV2Transport(Transport):
     protocol = "soap_v2"
     api_path = "api/v2_soap/"
     wsdl_query = "wsdl=1"
+    native_multicall = False
 
     def __init__(
         self, endpoint: str, http: HttpClient, *, wsdl_cache: WsdlCache | None = None, wsi: bool | None = None
