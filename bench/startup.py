@@ -69,10 +69,8 @@ def timed(code: str) -> tuple[float, float]:
     return float(total), float(load)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+def measure(runs: int) -> dict:
+    """Print the start-up table and return the medians, in ms (import+ready, ready after import)."""
     if (REAL / "v2.wsdl").exists():
         wsdl, source = (REAL / "v2.wsdl").read_bytes(), "real v2.wsdl"
     else:
@@ -91,7 +89,7 @@ def main() -> None:
         zeep_cold = [timed(ZEEP.format(url=url + "api/v2_soap/?wsdl=1")) for _ in range(runs)]
         results = {"magesoap cold cache": cold, "magesoap warm cache": warm, "plain zeep (cold)": zeep_cold}
     server.shutdown()
-    print(f"SOAP v2 start-up, {source} ({len(wsdl) // 1024} KB), median of {runs} fresh processes")
+    print(f"\nSOAP v2 start-up, {source} ({len(wsdl) // 1024} KB), median of {runs} fresh processes")
     print(f"  {'':<22} {'import+ready':>12} {'ready (after import)':>21}")
     medians = {}
     for name, values in results.items():
@@ -100,6 +98,13 @@ def main() -> None:
     zeep_ms, warm_ms = medians["plain zeep (cold)"], medians["magesoap warm cache"]
     print(f"  plain zeep / magesoap warm: {zeep_ms[0] / warm_ms[0]:.1f}x with imports, "
           f"{zeep_ms[1] / warm_ms[1]:.1f}x after imports")
+    return {name: {"import_and_ready": total, "ready_after_import": load} for name, (total, load) in medians.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    measure(parser.parse_args().runs)
 
 
 if __name__ == "__main__":

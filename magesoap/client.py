@@ -112,6 +112,7 @@ class Client:
         if transport_cls.wsdl_query is not None:
             transport_options["wsdl_cache"] = _wsdl_cache(wsdl_cache)
         self.transport: Transport = transport_cls(endpoint_url(url, protocol), self.http, **transport_options)
+        self.http.settle_environment(self.transport.endpoint)
 
     def __repr__(self) -> str:
         return f"<magesoap.Client {self.protocol} {self.transport.endpoint}>"

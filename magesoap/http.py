@@ -8,6 +8,7 @@ response that an error shows.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -77,10 +78,26 @@ class HttpClient:
         if proxies:
             self.session.proxies.update(proxies)
         self.session.headers["User-Agent"] = user_agent or f"magesoap/{__version__}"
-        self._secrets: set[Secret] = set()  # masked in every dump and in any snippet an error quotes
+        self._secrets: set[Secret] = set()
+        self._templates: dict[tuple, requests.PreparedRequest] = {}  # masked in every dump and in any snippet an error quotes
 
     def __repr__(self) -> str:
         return f"<HttpClient timeout={self.timeout!r}>"
+
+    def settle_environment(self, url: str) -> None:
+        """Read the environment's proxy and CA settings for ``url`` once, instead of on every
+        request: requests scans all of ``os.environ`` twice per request otherwise, which costs
+        more CPU than decoding a small answer. Explicit ``proxies``/``verify`` still win."""
+        session = self.session
+        if not session.trust_env:
+            return
+        for scheme, proxy in requests.utils.get_environ_proxies(url).items():
+            session.proxies.setdefault(scheme, proxy)
+        if session.verify is True:
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            if bundle:
+                session.verify = bundle
+        session.trust_env = False
 
     def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpResponse:
         """One API request: rate-limited, and dumped (secrets masked) at DEBUG level."""
@@ -88,7 +105,7 @@ class HttpClient:
             self.rate_limiter.acquire()
         if log.isEnabledFor(logging.DEBUG):
             log.debug("POST %s\n%s", url, self.redact(body.decode("utf-8", "replace")))
-        resp = self._send("POST", url, data=body, headers=dict(headers))
+        resp = self._send("POST", url, body=body, headers=headers)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("HTTP %s from %s\n%s", resp.status, url, self.redact(resp.body.decode("utf-8", "replace")))
         return resp
@@ -96,10 +113,36 @@ class HttpClient:
     def get(self, url: str) -> HttpResponse:
         return self._send("GET", url)
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> HttpResponse:
+    def _prepared(self, method: str, url: str, headers: Mapping[str, str]) -> requests.PreparedRequest:
+        """A request prepared once per (method, URL, headers) and copied for each call: preparing
+        (URL parsing, header merging, auth) costs more than a small call's own work."""
+        key = (method, url, tuple(sorted(headers.items())))
+        template = self._templates.get(key)
+        if template is None:
+            merged = {**self.session.headers, **headers}
+            template = requests.Request(method, url, headers=merged, auth=self.session.auth).prepare()
+            if len(self._templates) < 64:
+                self._templates[key] = template
+        return template.copy()
+
+    def _send(self, method: str, url: str, body: bytes | None = None,
+              headers: Mapping[str, str] | None = None) -> HttpResponse:
+        """A prepared request sent as it is: no cookies (API sessions live in the session id), no
+        environment scan, and no redirects followed (a redirected POST would be lost; the error
+        says where to)."""
+        request = self._prepared(method, url, headers or {})
+        if body is not None:
+            request.body = body
+            request.headers["Content-Length"] = str(len(body))
+        session = self.session
         try:
-            with self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs) as resp:
+            with session.send(request, stream=True, timeout=self.timeout, verify=session.verify,
+                              cert=session.cert, proxies=session.proxies, allow_redirects=False) as resp:
                 body = self._read(resp, url)
+                if 300 <= resp.status_code < 400 and resp.headers.get("Location"):
+                    raise HTTPStatusError(
+                        f"the store redirects to {resp.headers['Location']}: give magesoap that URL",
+                        url=url, status=resp.status_code, sent=False)
                 return HttpResponse(resp.status_code, resp.headers.get("Content-Type", ""), body, url,
                                     _retry_after(resp.headers.get("Retry-After")))
         except requests.exceptions.SSLError as exc:

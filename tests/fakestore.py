@@ -464,7 +464,7 @@ class FakeStoreServer:
 
     def route(self, method: str, raw_path: str, body: bytes) -> tuple[int, str, bytes]:
         parts = urlsplit(raw_path)
-        path = parts.path.replace("/index.php", "", 1)
+        path = parts.path.replace("/index.php", "", 1).rstrip("/") + "/"  # Magento routes api/xmlrpc too
         self.requests[path] = self.requests.get(path, 0) + 1
         if path in self.override and method == "POST":
             return self.override[path]
@@ -527,3 +527,22 @@ class FakeStoreServer:
 
 def _with(content_type: str, answer: tuple[int, bytes]) -> tuple[int, str, bytes]:
     return answer[0], content_type, answer[1]
+
+
+def main() -> None:
+    """``python -m tests.fakestore --products 1000 --latency 0.005``: serve until stopped (benchmarks)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--products", type=int, default=3)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--wsi", action="store_true")
+    args = parser.parse_args()
+    with FakeStoreServer(FakeMagento.with_catalog(args.products), latency=args.latency, wsi=args.wsi) as server:
+        print(server.url, flush=True)
+        sys.stdin.read()  # until the parent closes our stdin
+
+
+if __name__ == "__main__":
+    main()

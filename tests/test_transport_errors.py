@@ -120,11 +120,18 @@ def test_xmlrpc_fault_with_a_string_code_and_doctype(requests_mock) -> None:
 
 def test_secure_defaults() -> None:
     client = magesoap.Client(BASE, "xmlrpc")
-    assert client.http.session.verify is True and client.http.timeout
+    assert client.http.session.verify not in (False, None, "") and client.http.timeout  # True, or a CA bundle
     with pytest.warns(UserWarning, match="TLS verification is off"):
         magesoap.Client(BASE, "xmlrpc", verify=False)
     with pytest.raises(ValueError, match="timeout"):
         magesoap.Client(BASE, "xmlrpc", timeout=None)
+
+
+def test_redirect_says_where_to(requests_mock) -> None:
+    requests_mock.post(BASE + "api/xmlrpc/", status_code=301, headers={"Location": "https://www.example.com/api/xmlrpc/"})
+    with pytest.raises(magesoap.HTTPStatusError, match="redirects to https://www.example.com/api/xmlrpc/") as caught:
+        magesoap.Client(BASE, "xmlrpc").login("a", "b")
+    assert caught.value.sent is False
 
 
 def test_bad_input_is_refused_before_sending() -> None:
