@@ -203,6 +203,12 @@ def _kind(xsi_type: str) -> tuple[int, Any]:
     return kind
 
 
+def is_array(el: etree._Element) -> bool:
+    """Whether ``el`` is a section-5 array (``SOAP-ENC:Array``, ``FixedArray``, a typed array)."""
+    xsi_type = el.get(_XSI_TYPE)
+    return el.get(_ARRAY_TYPE) is not None or (xsi_type is not None and _kind(xsi_type)[0] == _ARRAY)
+
+
 def decode(el: etree._Element) -> Any:
     """Plain Python for one section-5 encoded element, nested to any depth."""
     get = el.get  # faster than el.attrib, which builds a proxy per call

@@ -248,6 +248,13 @@ class V2Codec:
             declared = operation.outputs[0].type  # rpc return parts may be named anything
         return self.decode(child, declared)
 
+    def row_type(self, operation: Operation) -> str | None:
+        """The item type where ``operation`` returns a plain list (rows can be decoded one by one)."""
+        if len(operation.outputs) != 1:
+            return None
+        returned = operation.outputs[0].type
+        return None if returned in self._key_value else self.desc.arrays.get(returned)
+
     def decode(self, el: etree._Element, type_name: str | None) -> Any:
         attrib = el.attrib
         if attrib.get(_XSI_NIL) in ("true", "1"):

@@ -62,3 +62,18 @@ def test_iter_list_walks_id_windows(protocol) -> None:
             assert list(mage.iter_list("product.list", step=50, start=200, stop=260))[-1]["sku"] == "SKU-250"
             with pytest.raises(magesoap.UsageError, match="already constrain"):
                 next(mage.iter_list("product.list", {"entity_id": {"gt": 3}}))
+
+
+@pytest.mark.parametrize("protocol", ["soap", "soap_v2", "soap_v2 (WS-I)"])
+def test_large_lists_stream_to_the_same_rows(protocol) -> None:
+    """Answers over xmlsafe.STREAM_AT are decoded row by row as they are parsed: same result."""
+    from magesoap import xmlsafe
+
+    store = FakeMagento.with_catalog(2500)
+    with FakeStoreServer(store, wsi="WS-I" in protocol) as server:
+        with magesoap.connect(server.url, "apiuser", "apikey123", protocol=protocol.split()[0]) as mage:
+            rows = mage.call("catalog_product.list")
+            small = mage.call("catalog_product.list", [{"sku": {"in": ["SKU-1", "SKU-2500"]}}])
+    assert len(rows) == 2500 and rows[0] == small[0] and rows[-1] == small[1]
+    assert rows[0]["website_ids"] == ["1"] and rows[0]["category_ids"] == []
+    assert xmlsafe.STREAM_AT < 2500 * 150  # the full list was big enough to stream

@@ -8,7 +8,7 @@ stores often get wrong (http for https, an internal host name).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from lxml import etree
 
@@ -54,13 +54,24 @@ def _local_name(qname: str) -> str:
 
 
 def parse_soap_response(
-    resp: HttpResponse, http: HttpClient, expected: str, *, path: str | None, protocol: str
+    resp: HttpResponse, http: HttpClient, expected: str, *, path: str | None, protocol: str,
+    rows: list | None = None, decode_row: Callable[[etree._Element], Any] | None = None,
+    rows_of: Callable[[etree._Element], bool] | None = None,
 ) -> etree._Element:
     """The wrapper element ``expected`` (``loginResponse``) of a SOAP response, or the typed fault
-    the response carries instead."""
+    the response carries instead.
+
+    With ``rows`` and ``decode_row``, a large answer is read as a stream: the items of its
+    returned array are decoded into ``rows`` as they arrive and dropped from the tree.
+    """
     if not resp.body.lstrip()[:1] == b"<" or b"<html" in resp.body[:512].lower():
         raise http.unexpected(resp, "a SOAP envelope")
-    root = xmlsafe.parse(resp.body, url=resp.url, status=resp.status)
+    if decode_row is not None and rows is not None and len(resp.body) >= xmlsafe.STREAM_AT:
+        root, streamed = xmlsafe.parse_streaming(
+            resp.body, rows_of or is_returned_array, decode_row, url=resp.url, status=resp.status)
+        rows.extend(streamed or ())
+    else:
+        root = xmlsafe.parse(resp.body, url=resp.url, status=resp.status)
     wrapper = soapenc.body_child(root, url=resp.url, status=resp.status)
     fault = soapenc.fault_parts(wrapper)
     if fault is not None:
@@ -71,6 +82,18 @@ def parse_soap_response(
             f"the answer is <{etree.QName(wrapper).localname}>, not <{expected}>", url=resp.url, status=resp.status
         )
     return wrapper
+
+
+def is_returned(el: etree._Element) -> bool:
+    """Whether ``el`` is what an answer returns (Envelope > Body > wrapper > el)."""
+    wrapper = el.getparent()
+    body = wrapper.getparent() if wrapper is not None else None
+    envelope = body.getparent() if body is not None else None
+    return envelope is not None and envelope.getparent() is None
+
+
+def is_returned_array(el: etree._Element) -> bool:
+    return is_returned(el) and soapenc.is_array(el)
 
 
 class SoapV1Transport(Transport):
@@ -108,6 +131,10 @@ class SoapV1Transport(Transport):
 
     def decode(self, resp: HttpResponse, method: str, path: str | None = None) -> Any:
         """The result in the store's answer to ``method``, or the typed fault it carries (no I/O)."""
+        rows: list = []
         with reading(resp):
-            wrapper = parse_soap_response(resp, self.http, f"{method}Response", path=path, protocol=self.protocol)
+            wrapper = parse_soap_response(resp, self.http, f"{method}Response", path=path, protocol=self.protocol,
+                                          rows=rows, decode_row=soapenc.decode)
+            if rows:
+                return rows  # a large list, decoded as it arrived
             return soapenc.decode(wrapper[0]) if len(wrapper) else None

@@ -27,7 +27,7 @@ from ..model import api_model
 from ..v2codec import ServiceDescription, V2Codec
 from ..wsdl import WsdlCache, digest, fetch_wsdl
 from .base import CallSpec, Transport
-from .soap_v1 import SoapV1Transport, parse_soap_response
+from .soap_v1 import SoapV1Transport, is_returned, parse_soap_response
 
 
 class SoapV2Transport(Transport):
@@ -109,11 +109,16 @@ class SoapV2Transport(Transport):
 
     def decode(self, resp: HttpResponse, method: str, path: str | None = None) -> Any:
         """The result in the store's answer to operation ``method``, or its typed fault (no I/O)."""
-        operation = self.codec.desc.operations[method]
+        codec = self.codec
+        operation = codec.desc.operations[method]
+        item_type = codec.row_type(operation)
+        rows: list = []
         with reading(resp):
-            wrapper = parse_soap_response(resp, self.http, operation.output_element, path=path or method,
-                                          protocol=self.protocol)
-            return self.codec.result(operation, wrapper)
+            wrapper = parse_soap_response(
+                resp, self.http, operation.output_element, path=path or method, protocol=self.protocol,
+                rows=rows, rows_of=is_returned,
+                decode_row=(lambda el: codec.decode(el, item_type)) if item_type else None)
+            return rows if rows else codec.result(operation, wrapper)
 
     def call_operation(self, session_id: str, operation: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         """``mage.v2.catalogProductInfo("SKU-1")``: a v2 operation by its own name."""
