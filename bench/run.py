@@ -106,10 +106,26 @@ def bench_cpu(repeats: int) -> None:
         print(f"  {key:<48} {value:6.2f}x")
 
 
+def php_available(install: bool) -> bool:
+    """PHP with its SOAP extension, installed from Debian's packages first when asked."""
+    def present() -> bool:
+        php = shutil.which("php")
+        return bool(php) and "soap" in subprocess.run([php, "-m"], capture_output=True, text=True).stdout.lower()
+
+    if not present() and install and shutil.which("apt-get"):
+        print("  installing php-cli and php-soap (apt-get) ...")
+        subprocess.run(["apt-get", "update", "-qq"], capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "php-cli", "php-soap"], capture_output=True,
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    return present()
+
+
+INSTALL_PHP = False
+
+
 def bench_php(url: str, repeats: int) -> dict:
-    php = shutil.which("php")
-    if not php or "soap" not in subprocess.run([php, "-m"], capture_output=True, text=True).stdout.lower():
-        print("  PHP SoapClient: absent (apt-get install php-cli php-soap to compare)")
+    if not php_available(INSTALL_PHP):
+        print("  PHP SoapClient: absent (run with --install-php, or apt-get install php-cli php-soap)")
         RESULTS["php"] = "absent"
         return {}
     rows: dict[str, dict] = {}
@@ -300,7 +316,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the memory test")
+    parser.add_argument("--install-php", action="store_true", help="apt-get install php-cli php-soap if absent")
     args = parser.parse_args()
+    global INSTALL_PHP
+    INSTALL_PHP = args.install_php
     repeats = 3 if args.quick else 7
     RESULTS["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
     bench_cpu(repeats)

@@ -159,3 +159,20 @@ def test_jsonrpc_transcript(name: str, requests_mock) -> None:
             _call_api(client, method, params)
             sent = json.loads(requests_mock.request_history[-1].body)
             assert (sent["method"], sent["params"]) == (method, params)
+
+
+def test_xmlrpc_decoder_agrees_with_the_stdlib() -> None:
+    """magesoap's faster XML-RPC decoder gives what xmlrpc.client gives, on every real answer."""
+    folder = shared_dir("transcripts", "xmlrpc")
+    files = sorted(folder.glob("*.response.xml")) + [shared_dir("bench") / "xmlrpc-list.response.xml"]
+    for path in files:
+        body = path.read_bytes()
+        try:
+            expected = ("value", xmlrpc.client.loads(body, use_builtin_types=True)[0][0])
+        except xmlrpc.client.Fault as fault:
+            expected = ("fault", fault.faultCode, fault.faultString)
+        try:
+            ours = ("value", xmlrpc_loads(body))
+        except xmlrpc.client.Fault as fault:
+            ours = ("fault", fault.faultCode, fault.faultString)
+        assert ours == expected, path.name

@@ -125,3 +125,14 @@ def test_random_json_rpc_answers(value) -> None:
     decode("jsonrpc", json.dumps(value).encode())
     decode("jsonrpc", json.dumps({"error": value, "id": "1"}).encode())
     decode("jsonrpc", json.dumps({"result": value, "id": value}).encode())
+
+
+@FUZZ
+@given(values)
+def test_xmlrpc_decoder_reads_what_the_stdlib_writes(value) -> None:
+    import xmlrpc.client
+
+    from magesoap.transports.xmlrpc import loads
+
+    body = xmlrpc.client.dumps((value,), methodresponse=True, allow_none=True).encode("utf-8")
+    assert loads(body) == xmlrpc.client.loads(body, use_builtin_types=True)[0][0] == value
