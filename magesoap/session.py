@@ -351,18 +351,6 @@ class _PathProxy:
         self._session = session
         self._path = path
 
-    @property
-    def wsi(self) -> bool | None:
-        """On SOAP v2: whether the store runs in WS-I compliant mode; None on other protocols."""
-        return getattr(self.client.transport, "wsi", None)
-
-    @property
-    def v2(self) -> "_V2Proxy":
-        """SOAP v2 operations by their own names: ``mage.v2.catalogProductInfo("SKU-1")``."""
-        if not hasattr(self.client.transport, "call_operation"):
-            raise UsageError(f"mage.v2 needs protocol='soap_v2', not {self.protocol!r}")
-        return _V2Proxy(self)
-
     def __getattr__(self, name: str) -> "_PathProxy":
         if name.startswith("_"):
             raise AttributeError(name)

@@ -198,3 +198,11 @@ def test_one_log_line_per_call_without_secrets(server, caplog) -> None:
     assert "soap catalog_product.info fault 101" in " ".join(lines)
     for text in lines + [shown]:
         assert "apikey123" not in text and session_id not in text
+
+
+def test_dotted_names_reach_any_method(server) -> None:
+    """Names like ``wsi`` or ``v2`` on a resource are method names, not session attributes."""
+    with magesoap.connect(server.url, "apiuser", "apikey123") as mage:
+        assert repr(mage.catalog_product.v2) == "<magesoap call catalog_product.v2>"
+        with pytest.raises(magesoap.InvalidApiPath):
+            mage.catalog_product.wsi()
