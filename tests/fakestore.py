@@ -432,17 +432,19 @@ class FakeStoreServer:
 
     ``latency`` (seconds) is added to every request; ``requests`` counts them per path;
     ``override`` may map a path to a canned (status, content type, body) for hostile-response tests;
-    ``failures`` to HTTP statuses the next POSTs get (an error page; 0 serves that one normally).
+    ``failures`` to HTTP statuses the next POSTs get (an error page; 0 serves that one normally);
+    ``rewrites=False`` answers 404 outside ``/index.php/``, as a web server without URL rewrites.
     """
 
     def __init__(self, store: FakeMagento | None = None, *, namespace: str = "urn:OpenMage", latency: float = 0.0,
-                 wsi: bool = False):
+                 wsi: bool = False, rewrites: bool = True):
         self.store = store or FakeMagento.with_catalog()
         self.namespace = namespace
         self.latency = latency
         self.requests: dict[str, int] = {}
         self.override: dict[str, tuple[int, str, bytes]] = {}
         self.failures: dict[str, list[int]] = {}  # path -> HTTP statuses to answer before working again
+        self.rewrites = rewrites  # False: like a web server without Magento's rewrites, only /index.php/ works
         self.front = FrontEnds(self.store, namespace)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -464,6 +466,8 @@ class FakeStoreServer:
 
     def route(self, method: str, raw_path: str, body: bytes) -> tuple[int, str, bytes]:
         parts = urlsplit(raw_path)
+        if not self.rewrites and not parts.path.startswith("/index.php/"):
+            return 404, "text/html; charset=UTF-8", b"<html><head><title>404 Not Found</title></head></html>"
         path = parts.path.replace("/index.php", "", 1).rstrip("/") + "/"  # Magento routes api/xmlrpc too
         self.requests[path] = self.requests.get(path, 0) + 1
         if path in self.override and method == "POST":

@@ -170,3 +170,16 @@ def test_retry_after_transient_failures(store_env, capsys) -> None:
     store_env.failures["/api/soap/"] = [503, 502]
     code, out, _ = run(capsys, "call", "core_magento.info")
     assert code == 0 and json.loads(out)["magento_edition"] == "Community"
+
+
+def test_doctor_finds_missing_url_rewrites(capsys, monkeypatch, tmp_path) -> None:
+    with FakeStoreServer(rewrites=False) as server:
+        monkeypatch.setenv("MAGENTO_URL", server.url)
+        monkeypatch.setenv("MAGENTO_API_USER", "apiuser")
+        monkeypatch.setenv("MAGENTO_API_KEY", "apikey123")
+        monkeypatch.setenv("MAGESOAP_CONFIG", str(tmp_path / "none.toml"))
+        code, out, _ = run(capsys, "doctor")
+    rows = json.loads(out)
+    assert code == 0  # it works, through /index.php/
+    assert all(not r["ok"] and "404" in r["problem"] for r in rows[:4])
+    assert "URL rewrites" in rows[-1]["problem"] and "/index.php/api/soap/" in rows[-1]["endpoint"]

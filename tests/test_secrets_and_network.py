@@ -85,3 +85,35 @@ def test_refused_connection_means_nothing_ran() -> None:
     with pytest.raises(magesoap.ConnectionFailed) as caught:  # not OutcomeUnknown: it never left
         mage.call("product.delete", ["SKU-1"])
     assert caught.value.sent is False
+
+
+def test_timeout_while_waiting_for_the_answer() -> None:
+    """A store that takes the request and never answers: reads time out (and are retried),
+    a write's outcome is unknown."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = []
+
+    def accept() -> None:
+        listener.settimeout(10)
+        try:
+            for _ in range(4):
+                conn, _ = listener.accept()
+                held.append(conn)  # read nothing back, answer nothing
+        except OSError:
+            pass
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    mage = magesoap.Session(magesoap.Client(url, "xmlrpc", timeout=(2, 0.3)), "u", "k",
+                            retry=magesoap.RetryPolicy(attempts=2, base=0.001, cap=0.01))
+    mage._session = magesoap.session.Secret("0" * 32)
+    with pytest.raises(magesoap.Timeout) as caught:
+        mage.call("core_magento.info")
+    assert caught.value.sent
+    with pytest.raises(magesoap.OutcomeUnknown) as unknown:
+        mage.call("product.delete", ["SKU-1"])
+    assert isinstance(unknown.value.cause, magesoap.Timeout)
+    assert len(held) == 3  # the read twice, the write once
+    listener.close()

@@ -64,7 +64,10 @@ def _value(el: etree._Element) -> Any:
                 raise UnexpectedResponse("an XML-RPC struct member without name and value") from None
             if name.tag != "name":
                 name, value = value, name
-            result[name.text or ""] = _value(value)
+            if len(value) == 1 and value[0].tag == "string":  # most members: a string, read in place
+                result[name.text or ""] = value[0].text or ""
+            else:
+                result[name.text or ""] = _value(value)
         return result
     if tag == "array":
         return [_value(v) for v in typed[0]] if len(typed) else []
