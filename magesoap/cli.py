@@ -96,7 +96,7 @@ def profile_of(args: argparse.Namespace) -> Profile:
 def session_of(args: argparse.Namespace) -> Session:
     profile = profile_of(args)
     profile.require("url", "user", "api_key")
-    client = Client(profile.url, profile.protocol, **profile.client_options())  # type: ignore[arg-type]
+    client = Client(str(profile.url), profile.protocol, **profile.client_options())
     session = Session(client, profile.user, profile.api_key.reveal())  # type: ignore[arg-type, union-attr]
     return session.open()
 
@@ -322,8 +322,8 @@ def cmd_wsdl_pull(args: argparse.Namespace) -> int:
     cache = WsdlCache(profile.wsdl_cache) if profile.wsdl_cache else WsdlCache()
     rows = []
     for protocol in ("soap", "soap_v2"):
-        client = Client(profile.url, protocol, **(profile.client_options() | {"wsdl_cache": cache}))  # type: ignore[arg-type]
-        url = client.transport.wsdl_url
+        client = Client(str(profile.url), protocol, **(profile.client_options() | {"wsdl_cache": cache}))
+        url = str(client.transport.wsdl_url)
         body = fetch_wsdl(url, client.http, cache, refresh=True)
         rows.append({"protocol": protocol, "wsdl": url, "bytes": len(body), "operations": check_wsdl(body),
                      "cached_as": str(cache.path(url))})
@@ -337,8 +337,9 @@ def probe(profile: Profile, protocol: str, base_url: str) -> dict:
     started = time.perf_counter()
     try:
         client = Client(base_url, protocol, **(profile.client_options() | {"wsdl_cache": None}))
-        if client.transport.wsdl_url:
-            body = fetch_wsdl(client.transport.wsdl_url, client.http, None)
+        wsdl_url = client.transport.wsdl_url
+        if wsdl_url:
+            body = fetch_wsdl(wsdl_url, client.http, None)
             row["wsdl"] = f"valid, {check_wsdl(body)} operations"
         if profile.user and profile.api_key:
             with Session(client, profile.user, profile.api_key.reveal()) as mage:
@@ -371,9 +372,10 @@ def _diagnose(error: MagesoapError) -> str:
 def cmd_doctor(args: argparse.Namespace) -> int:
     profile = profile_of(args)
     profile.require("url")
-    rows = [probe(profile, protocol, profile.url) for protocol in ("soap", "soap_v2", "xmlrpc", "jsonrpc")]
-    if not any(r["ok"] for r in rows) and "/index.php" not in profile.url:
-        alt = profile.url.rstrip("/") + "/index.php/"
+    base_url = str(profile.url)
+    rows = [probe(profile, protocol, base_url) for protocol in ("soap", "soap_v2", "xmlrpc", "jsonrpc")]
+    if not any(r["ok"] for r in rows) and "/index.php" not in base_url:
+        alt = base_url.rstrip("/") + "/index.php/"
         if probe(profile, profile.protocol, alt)["ok"]:
             rows.append({"protocol": profile.protocol, "endpoint": endpoint_url(alt, profile.protocol), "ok": True,
                          "problem": "works only with /index.php/: URL rewrites for /api/ are missing on the "

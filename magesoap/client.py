@@ -109,7 +109,7 @@ class Client:
             user_agent=user_agent, max_response_bytes=max_response_bytes, rate_limit=rate_limit,
         )
         transport_cls = TRANSPORTS[protocol]
-        if transport_cls.wsdl_query is not None:
+        if transport_cls.uses_wsdl:
             transport_options["wsdl_cache"] = _wsdl_cache(wsdl_cache)
         self.transport: Transport = transport_cls(endpoint_url(url, protocol), self.http, **transport_options)
         self.http.settle_environment(self.transport.endpoint)

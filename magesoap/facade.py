@@ -92,14 +92,15 @@ def _convert(value: Any, type_name: str, service: ServiceDescription) -> Any:
 
 def v2_filters(filters: dict[str, Any]) -> dict[str, list[dict]]:
     """A v1 filter dict as v2 ``filters``: ``{"sku": {"like": "A%"}}`` becomes a complex filter."""
-    simple, complex_ = [], []
+    simple: list[dict[str, Any]] = []
+    complex_: list[dict[str, Any]] = []
     for field, condition in filters.items():
         if isinstance(condition, dict):
             for operator, operand in condition.items():
                 complex_.append({"key": field, "value": {"key": operator, "value": _text(operand)}})
         else:
             simple.append({"key": field, "value": _text(condition)})
-    result = {}
+    result: dict[str, list[dict]] = {}
     if simple:
         result["filter"] = simple
     if complex_:

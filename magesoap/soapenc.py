@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape as _escape
 
 from lxml import etree
@@ -164,7 +164,7 @@ def _base64(text: str) -> bytes:
     return base64.b64decode(text)
 
 
-SCALAR_TYPES = {
+SCALAR_TYPES: dict[str, Callable[[str], Any]] = {
     "string": str, "anyURI": str, "normalizedString": str, "token": str, "QName": str,
     "dateTime": str, "date": str, "time": str,
     "int": int, "integer": int, "long": int, "short": int, "byte": int,

@@ -170,7 +170,7 @@ def check_wsdl(body: bytes) -> int:
 
     settings = Settings(strict=False, forbid_dtd=True, forbid_entities=True)  # fetches: see load()
     try:
-        document = zeep.wsdl.Document(io.BytesIO(body), OfflineTransport(), settings=settings)
+        document = zeep.wsdl.Document(io.BytesIO(body), OfflineTransport(), settings=settings)  # type: ignore[arg-type]
         return sum(len(binding._operations) for binding in document.bindings.values())
     except zeep.exceptions.Error as exc:
         raise UnexpectedResponse(f"the WSDL does not load: {exc}") from None

@@ -25,8 +25,8 @@ class Transport(ABC):
     protocol: ClassVar[str]
     #: where the endpoint lives below the store's base URL
     api_path: ClassVar[str]
-    #: the query that asks the endpoint for its WSDL, for SOAP transports
-    wsdl_query: ClassVar[str | None] = None
+    #: whether the endpoint describes itself in a WSDL (and so takes a ``wsdl_cache``)
+    uses_wsdl: ClassVar[bool] = False
     #: whether the protocol sends a whole batch in one request (SOAP v2 emulates it call by call)
     native_multicall: ClassVar[bool] = True
 
@@ -41,7 +41,8 @@ class Transport(ABC):
 
     @property
     def wsdl_url(self) -> str | None:
-        return f"{self.endpoint}?{self.wsdl_query}" if self.wsdl_query else None
+        """Where the endpoint's WSDL is, for SOAP; None for the protocols without one."""
+        return None
 
     @abstractmethod
     def invoke(self, method: str, params: Sequence[Any], path: str | None = None) -> Any:

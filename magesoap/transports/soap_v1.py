@@ -99,7 +99,11 @@ def is_returned_array(el: etree._Element) -> bool:
 class SoapV1Transport(Transport):
     protocol = "soap"
     api_path = "api/soap/"
-    wsdl_query = "wsdl"
+    uses_wsdl = True
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.endpoint}?wsdl"
 
     def __init__(self, endpoint: str, http: HttpClient, *, wsdl_cache: WsdlCache | None = None):
         super().__init__(endpoint, http)

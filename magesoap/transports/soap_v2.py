@@ -33,8 +33,12 @@ from .soap_v1 import SoapV1Transport, is_returned, parse_soap_response
 class SoapV2Transport(Transport):
     protocol = "soap_v2"
     api_path = "api/v2_soap/"
-    wsdl_query = "wsdl=1"
+    uses_wsdl = True
     native_multicall = False
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.endpoint}?wsdl=1"
 
     def __init__(
         self, endpoint: str, http: HttpClient, *, wsdl_cache: WsdlCache | None = None, wsi: bool | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import datetime
 import xmlrpc.client
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from lxml import etree
 
@@ -87,7 +87,7 @@ def _datetime(text: str) -> datetime.datetime:
     return datetime.datetime.strptime(text.replace("-", ""), "%Y%m%dT%H:%M:%S")
 
 
-_SCALARS = {
+_SCALARS: dict[str, Callable[[str], Any]] = {
     "int": int, "i4": int, "i8": int, "i1": int, "i2": int, "biginteger": int,
     "double": float, "float": float, "boolean": _boolean, "nil": lambda _: None,
     "base64": lambda text: base64.b64decode(text.encode("ascii")), "dateTime.iso8601": _datetime,
