@@ -121,7 +121,7 @@ class HttpClient:
         if template is None:
             merged = {**self.session.headers, **headers}
             template = requests.Request(method, url, headers=merged, auth=self.session.auth).prepare()
-            if len(self._templates) < 64:
+            if len(self._templates) < 512:  # one per endpoint and SOAPAction: bounded by the WSDL
                 self._templates[key] = template
         return template.copy()
 
