@@ -317,17 +317,24 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the memory test")
     parser.add_argument("--install-php", action="store_true", help="apt-get install php-cli php-soap if absent")
+    parser.add_argument("--only", help="comma-separated parts: cpu,decode,startup,batching,memory")
     args = parser.parse_args()
     global INSTALL_PHP
     INSTALL_PHP = args.install_php
     repeats = 3 if args.quick else 7
     RESULTS["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
-    bench_cpu(repeats)
-    bench_decode_real(repeats)
-    bench_startup(repeats)
-    bench_batching(repeats)
-    bench_memory(args.rows)
-    out = ROOT / "bench" / "results" / "latest.json"
+    parts = {
+        "cpu": lambda: bench_cpu(repeats), "decode": lambda: bench_decode_real(repeats),
+        "startup": lambda: bench_startup(repeats), "batching": lambda: bench_batching(repeats),
+        "memory": lambda: bench_memory(args.rows),
+    }
+    chosen = args.only.split(",") if args.only else list(parts)
+    unknown = set(chosen) - set(parts)
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(sorted(unknown))}")
+    for name in chosen:
+        parts[name]()
+    out = ROOT / "bench" / "results" / ("latest.json" if not args.only else f"latest-{'-'.join(chosen)}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(RESULTS, indent=2) + "\n")
     print(f"\nwritten: {out.relative_to(ROOT)}")

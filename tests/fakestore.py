@@ -398,7 +398,8 @@ class FrontEnds:
             return 200, _xmlrpc_fault(fault.code, fault.message)
         except TypeError:
             return 200, _xmlrpc_fault(623, "Calling parameters do not match signature")
-        return 200, xmlrpc.client.dumps((result,), methodresponse=True, allow_none=True).encode()
+        answer = xmlrpc.client.dumps((result,), methodresponse=True, allow_none=True)
+        return 200, answer.replace(">\n<", "><").encode()  # no whitespace between tags, as Zend writes it
 
     def jsonrpc(self, body: bytes) -> tuple[int, bytes]:
         try:
