@@ -114,7 +114,6 @@ def cmd_call(args: argparse.Namespace) -> int:
 def cmd_multicall(args: argparse.Namespace) -> int:
     calls = read_calls(Path(args.file))
     progress = sys.stderr.isatty() and not args.quiet
-    results: list[Any] = []
 
     def report(done: int, total: int) -> None:
         if progress:
@@ -124,13 +123,8 @@ def cmd_multicall(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     with session_of(args) as mage:
-        for start in range(0, len(calls), args.batch_size):
-            batch = calls[start:start + args.batch_size]
-            entries = mage.multi_call(batch, break_on_error=args.break_on_error)
-            results += entries
-            report(len(results), len(calls))
-            if args.break_on_error and any(isinstance(e, MagentoFault) for e in entries):
-                break
+        results = mage.multi_call(calls, break_on_error=args.break_on_error, batch_size=args.batch_size,
+                                  progress=report)
     if progress:
         sys.stderr.write("\n")
     failed = 0

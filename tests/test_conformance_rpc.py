@@ -32,7 +32,7 @@ def _index(folder: str) -> dict[str, tuple[int, str]]:
     return rows
 
 
-def _cases(folder: str, suffix: str) -> list[str]:
+def _cases(folder: str) -> list[str]:
     return sorted(_index(folder)) or ["no-transcripts"]
 
 
@@ -46,7 +46,7 @@ def _call_api(client: magesoap.Client, method: str, params: list):
 # ---------------------------------------------------------------------------------------- XML-RPC
 
 
-@pytest.mark.parametrize("name", _cases("xmlrpc", ".request.xml"))
+@pytest.mark.parametrize("name", _cases("xmlrpc"))
 def test_xmlrpc_transcript(name: str, requests_mock) -> None:
     folder = shared_dir("transcripts", "xmlrpc")
     status, outcome = _index("xmlrpc")[name]
@@ -109,7 +109,7 @@ _RECOVERED_CODES = {
 }
 
 
-@pytest.mark.parametrize("name", _cases("jsonrpc", ".request.json"))
+@pytest.mark.parametrize("name", _cases("jsonrpc"))
 def test_jsonrpc_transcript(name: str, requests_mock) -> None:
     folder = shared_dir("transcripts", "jsonrpc")
     if name in _NOT_SENT_BY_CLIENTS:
