@@ -95,14 +95,17 @@ class SoapV2Transport(Transport):
         return self.service.wsi
 
     def invoke(self, method: str, params: Sequence[Any], path: str | None = None) -> Any:
+        return self.invoke_named(method, self._positional(method, params, path), path)
+
+    def _positional(self, method: str, params: Sequence[Any], path: str | None) -> dict[str, Any]:
+        """``params`` by the operation's input part names, in order."""
         operation = self.service.operations.get(method)
         if operation is None:
             raise InvalidApiPath(f"this store's v2 WSDL has no operation {method!r}", resource=path or method,
                                  protocol=self.protocol)
         if len(params) > len(operation.inputs):
             raise UsageError(f"{method} takes {len(operation.inputs)} arguments, not {len(params)}")
-        values = {part.name: value for part, value in zip(operation.inputs, params)}
-        return self.invoke_named(method, values, path)
+        return {part.name: value for part, value in zip(operation.inputs, params)}
 
     def invoke_named(self, method: str, values: dict[str, Any], path: str | None = None) -> Any:
         codec = self.codec
@@ -126,13 +129,7 @@ class SoapV2Transport(Transport):
 
     def call_operation(self, session_id: str, operation: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         """``mage.v2.catalogProductInfo("SKU-1")``: a v2 operation by its own name."""
-        found = self.service.operations.get(operation)
-        if found is None:
-            raise InvalidApiPath(f"this store's v2 WSDL has no operation {operation!r}",
-                                 resource=operation, protocol=self.protocol)
-        if len(args) + 1 > len(found.inputs):
-            raise UsageError(f"{operation} takes {len(found.inputs) - 1} arguments after the session")
-        values = {part.name: value for part, value in zip(found.inputs, [session_id, *args])}
+        values = self._positional(operation, [session_id, *args], operation)
         overlap = set(values) & set(kwargs)
         if overlap:
             raise UsageError(f"{operation}: {', '.join(sorted(overlap))} given twice")
